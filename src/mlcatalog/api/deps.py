@@ -1,0 +1,28 @@
+"""The services each request reaches, held on the app's state (no global objects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from mlcatalog.registry.entities import EntityRegistry
+from mlcatalog.services.entities import EntityService
+from mlcatalog.services.ingest import IngestService
+from mlcatalog.services.proposals import SYSTEM_ACTOR
+
+
+@dataclass(frozen=True)
+class Services:
+    registry: EntityRegistry
+    entities: EntityService
+    ingest: IngestService
+
+
+def services(request: Request) -> Services:
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+def actor(request: Request) -> str:
+    """Who is writing; authentication (a later issue) will set it from the token."""
+    return getattr(request.state, "actor", SYSTEM_ACTOR)

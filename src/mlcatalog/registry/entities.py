@@ -1,0 +1,186 @@
+"""Entity and aspect specifications, read from the DataHub model shipped in acryl-datahub.
+
+Every entity type comes from a key aspect's ``keyForEntity``/``entityAspects`` annotation, so a
+new DataHub entity works as soon as the pinned acryl-datahub version has it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import avro.schema
+from datahub.emitter.serialization_helper import pre_json_transform
+from datahub.metadata import schema_classes
+from datahub.metadata.urns import Urn
+
+from mlcatalog.errors import InvalidInput
+from mlcatalog.registry.annotations import AnnotatedPath, annotated_paths
+from mlcatalog.registry.validation import pegasus_name, validate
+
+MAX_URN_LENGTH = 512
+
+
+@dataclass(frozen=True)
+class RelationshipPath:
+    """One ``@Relationship`` annotation: where the destination URNs sit and what the edge is."""
+
+    path: tuple[str, ...]
+    name: str
+    entity_types: tuple[str, ...]
+    is_lineage: bool
+    is_upstream: bool
+
+
+@dataclass(frozen=True)
+class AspectSpec:
+    name: str
+    aspect_class: type
+    schema: avro.schema.RecordSchema
+    is_timeseries: bool
+    relationships: tuple[RelationshipPath, ...]
+    searchables: tuple[AnnotatedPath, ...]
+
+    @property
+    def fqn(self) -> str:
+        """The Pegasus name the rest.li APIs wrap this aspect's value with."""
+        return pegasus_name(self.schema)
+
+    def validate(self, value: Any) -> None:
+        validate(self.schema, value, self.name)
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    name: str
+    key_aspect: str
+    aspects: frozenset[str]
+    snapshot_fqn: str
+    category: str = "core"
+    aspect_order: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ParsedUrn:
+    urn: str
+    entity: EntitySpec
+    key_value: dict[str, Any]
+
+
+class EntityRegistry:
+    """Lookups by entity type and aspect name; built once per process."""
+
+    def __init__(self) -> None:
+        self.aspects: dict[str, AspectSpec] = {
+            name: _aspect_spec(name, cls) for name, cls in schema_classes.ASPECT_NAME_MAP.items()
+        }
+        snapshots = _snapshot_names()
+        self.entities: dict[str, EntitySpec] = {}
+        for entity_name, key_class in schema_classes.KEY_ASPECTS.items():
+            info = key_class.RECORD_SCHEMA.get_prop("Aspect") or {}
+            key_name = key_class.ASPECT_NAME
+            listed = tuple(info.get("entityAspects", []))
+            stem = key_class.RECORD_SCHEMA.name.removesuffix("Key")
+            default_snapshot = f"com.linkedin.metadata.snapshot.{stem}Snapshot"
+            self.entities[entity_name] = EntitySpec(
+                name=entity_name,
+                key_aspect=key_name,
+                aspects=frozenset((key_name, *listed)),
+                snapshot_fqn=snapshots.get(entity_name, default_snapshot),
+                category=info.get("entityCategory", "core"),
+                aspect_order=(key_name, *listed),
+            )
+
+    def entity(self, name: str) -> EntitySpec:
+        spec = self.entities.get(name)
+        if spec is None:
+            raise InvalidInput(f"entityType: unknown entity type {name!r}", field="entityType")
+        return spec
+
+    def aspect(self, name: str) -> AspectSpec:
+        spec = self.aspects.get(name)
+        if spec is None:
+            raise InvalidInput(f"aspectName: unknown aspect {name!r}", field="aspectName")
+        return spec
+
+    def aspect_of(self, entity: EntitySpec, aspect_name: str) -> AspectSpec:
+        spec = self.aspect(aspect_name)
+        if aspect_name not in entity.aspects:
+            raise InvalidInput(
+                f"aspectName: aspect {aspect_name!r} does not belong to entity type {entity.name!r}",
+                field="aspectName",
+            )
+        return spec
+
+    def parse_urn(self, urn: str, field_name: str = "urn") -> ParsedUrn:
+        """Parse and validate a URN of a registered entity type, deriving its key aspect."""
+        if not isinstance(urn, str) or not urn:
+            raise InvalidInput(f"{field_name}: a URN string is required", field=field_name)
+        if len(urn) > MAX_URN_LENGTH:
+            raise InvalidInput(f"{field_name}: URN is longer than {MAX_URN_LENGTH} characters", field=field_name)
+        try:
+            parsed = Urn.from_string(urn)
+        except Exception as exc:  # the SDK raises several exception types for bad URNs
+            raise InvalidInput(f"{field_name}: malformed URN {urn!r}: {exc}", field=field_name) from exc
+        entity_type = parsed.entity_type
+        if entity_type not in self.entities:
+            raise InvalidInput(f"{field_name}: unknown entity type {entity_type!r} in URN {urn!r}", field=field_name)
+        entity = self.entities[entity_type]
+        try:
+            key_value = _key_value(parsed, entity)
+            self.aspects[entity.key_aspect].validate(key_value)
+        except InvalidInput as exc:
+            raise InvalidInput(f"{field_name}: invalid URN {urn!r}: {exc.message}", field=field_name) from exc
+        except Exception as exc:  # avro raises on key parts it cannot encode (e.g. a bad FabricType)
+            raise InvalidInput(
+                f"{field_name}: invalid URN {urn!r}: its parts do not fit {entity.key_aspect}",
+                field=field_name,
+            ) from exc
+        return ParsedUrn(urn=str(parsed), entity=entity, key_value=key_value)
+
+
+def _key_value(parsed: Urn, entity: EntitySpec) -> dict[str, Any]:
+    to_key = getattr(parsed, "to_key_aspect", None)
+    if to_key is None:
+        raise InvalidInput(f"urn: cannot derive a key for entity type {entity.name!r}", field="urn")
+    return pre_json_transform(to_key().to_obj())
+
+
+def _aspect_spec(name: str, cls: type) -> AspectSpec:
+    schema = cls.RECORD_SCHEMA  # type: ignore[attr-defined]
+    relationships = tuple(
+        RelationshipPath(
+            path=found.path,
+            name=found.annotation["name"],
+            entity_types=tuple(found.annotation.get("entityTypes", ())),
+            is_lineage=bool(found.annotation.get("isLineage", False)),
+            is_upstream=bool(found.annotation.get("isUpstream", True)),
+        )
+        for found in annotated_paths(schema, "Relationship")
+        if "name" in found.annotation
+    )
+    return AspectSpec(
+        name=name,
+        aspect_class=cls,
+        schema=schema,
+        is_timeseries=cls.get_aspect_type() == "timeseries",  # type: ignore[attr-defined]
+        relationships=relationships,
+        searchables=tuple(annotated_paths(schema, "Searchable")),
+    )
+
+
+def _snapshot_names() -> dict[str, str]:
+    names = {}
+    for attr in dir(schema_classes):
+        if attr.endswith("SnapshotClass"):
+            schema = getattr(schema_classes, attr).RECORD_SCHEMA
+            entity = (schema.get_prop("Entity") or {}).get("name")
+            if entity:
+                names[entity] = pegasus_name(schema)
+    return names
+
+
+@cache
+def get_registry() -> EntityRegistry:
+    return EntityRegistry()

@@ -1,0 +1,1 @@
+"""Use cases, with no HTTP and no SQL in them."""

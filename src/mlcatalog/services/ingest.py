@@ -1,0 +1,202 @@
+"""The one write path: validate a batch of proposals, then apply it in one transaction.
+
+Everything that can be checked without the database is checked before the transaction opens;
+anything found inside it (a patch that breaks the schema, CREATE of an existing aspect) rolls
+the whole batch back, so a refused batch changes nothing stored.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from mlcatalog.errors import AlreadyExists, CatalogError, InvalidInput
+from mlcatalog.registry.entities import AspectSpec, EntityRegistry, ParsedUrn
+from mlcatalog.services.graph import edges_for
+from mlcatalog.services.patch import apply_patch
+from mlcatalog.services.proposals import CHANGE_TYPES, SYSTEM_ACTOR, Proposal
+from mlcatalog.store.base import AspectRecord, ChangeRecord, Store, WriteTransaction
+
+
+@dataclass(frozen=True)
+class Prepared:
+    proposal: Proposal
+    target: ParsedUrn
+    spec: AspectSpec
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    urn: str
+    aspect: str
+    value: dict[str, Any] | None
+    system_metadata: dict[str, Any] | None
+    changed: bool
+
+
+class IngestService:
+    def __init__(self, store: Store, registry: EntityRegistry) -> None:
+        self.store = store
+        self.registry = registry
+
+    def ingest(self, proposals: list[Proposal], actor: str = SYSTEM_ACTOR) -> list[WriteResult]:
+        prepared = [self._prepare(p) for p in proposals]
+        now_ms = int(time.time() * 1000)
+        writer = _BatchWriter(actor, now_ms)
+        return self.store.transact(lambda tx: [writer.apply(tx, item) for item in prepared])
+
+    def delete_entity(self, urn: str, actor: str = SYSTEM_ACTOR) -> int:
+        target = self.registry.parse_urn(urn)
+        now_ms = int(time.time() * 1000)
+
+        def work(tx: WriteTransaction) -> int:
+            rows = tx.delete_entity(target.urn)
+            if rows:
+                tx.append_change(
+                    ChangeRecord(
+                        target.urn,
+                        target.entity.name,
+                        target.entity.key_aspect,
+                        "DELETE",
+                        0,
+                        now_ms,
+                        actor,
+                        None,
+                        None,
+                        None,
+                    )
+                )
+            return rows
+
+        return self.store.transact(work)
+
+    def _prepare(self, proposal: Proposal) -> Prepared:
+        try:
+            return self._check(proposal)
+        except CatalogError as exc:
+            raise type(exc)(f"{proposal.label}: {exc.message}", field=exc.field) from exc
+
+    def _check(self, proposal: Proposal) -> Prepared:
+        target = self.registry.parse_urn(proposal.urn, "entityUrn")
+        if proposal.entity_type is not None and proposal.entity_type != target.entity.name:
+            raise InvalidInput(
+                f"entityType: {proposal.entity_type!r} does not match the URN's entity type {target.entity.name!r}",
+                field="entityType",
+            )
+        if proposal.change_type not in CHANGE_TYPES:
+            raise InvalidInput(f"changeType: unknown change type {proposal.change_type!r}", field="changeType")
+        if not proposal.aspect_name:
+            raise InvalidInput("aspectName: required", field="aspectName")
+        spec = self.registry.aspect_of(target.entity, proposal.aspect_name)
+        if proposal.change_type in {"PATCH", "DELETE"}:
+            return Prepared(proposal, target, spec)
+        if not isinstance(proposal.value, dict):
+            raise InvalidInput("aspect.value: the aspect must be a JSON object", field="aspect.value")
+        spec.validate(proposal.value)
+        if spec.name == target.entity.key_aspect and proposal.value != target.key_value:
+            raise InvalidInput(f"{spec.name}: the key aspect does not match the URN {target.urn!r}", field=spec.name)
+        return Prepared(proposal, target, spec)
+
+
+class _BatchWriter:
+    """Applies prepared proposals inside one transaction."""
+
+    def __init__(self, actor: str, now_ms: int) -> None:
+        self.actor = actor
+        self.now_ms = now_ms
+
+    def apply(self, tx: WriteTransaction, item: Prepared) -> WriteResult:
+        proposal, target, spec = item.proposal, item.target, item.spec
+        try:
+            if proposal.change_type == "CREATE_ENTITY" and tx.latest(target.urn, target.entity.key_aspect):
+                raise AlreadyExists(f"entity {target.urn!r} already exists", field="entityUrn")
+            if proposal.change_type == "DELETE":
+                return self._delete(tx, item)
+            self._ensure_key(tx, target, proposal)
+            current = tx.latest(target.urn, spec.name)
+            value = proposal.value
+            if proposal.change_type == "CREATE" and current is not None:
+                raise AlreadyExists(f"aspect {spec.name!r} of {target.urn!r} already exists", field="aspectName")
+            if proposal.change_type == "PATCH":
+                value = apply_patch(spec, current.value if current else None, proposal.value, self.now_ms)
+                spec.validate(value)
+            return self._write(tx, target, spec, current, value, proposal)
+        except CatalogError as exc:
+            raise type(exc)(f"{proposal.label}: {exc.message}", field=exc.field) from exc
+
+    def _ensure_key(self, tx: WriteTransaction, target: ParsedUrn, proposal: Proposal) -> None:
+        """DataHub materialises the key aspect on the first write to an entity (exists() reads it)."""
+        key = target.entity.key_aspect
+        if proposal.aspect_name != key and tx.latest(target.urn, key) is None:
+            record = AspectRecord(target.urn, key, 0, target.key_value, proposal.system_metadata, self.now_ms, self.actor)
+            tx.insert_version(record)
+            self._log(tx, target, key, "UPSERT", 0, target.key_value, None, proposal.system_metadata)
+
+    def _write(
+        self,
+        tx: WriteTransaction,
+        target: ParsedUrn,
+        spec: AspectSpec,
+        current: AspectRecord | None,
+        value: dict[str, Any],
+        proposal: Proposal,
+    ) -> WriteResult:
+        system_metadata = self._system_metadata(proposal)
+        if current is not None and current.value == value:
+            tx.update_system_metadata(target.urn, spec.name, system_metadata)
+            return WriteResult(target.urn, spec.name, value, system_metadata, changed=False)
+        record = AspectRecord(target.urn, spec.name, 0, value, system_metadata, self.now_ms, self.actor)
+        version = 0
+        if current is None:
+            tx.insert_version(record)
+        else:
+            version = tx.max_version(target.urn, spec.name) + 1
+            tx.insert_version(AspectRecord(**{**current.__dict__, "version": version}))
+            tx.update_latest(record)
+        tx.replace_edges(target.urn, spec.name, edges_for(target.urn, spec, value, self.now_ms, self.actor))
+        previous = current.value if current else None
+        self._log(tx, target, spec.name, proposal.change_type, version, value, previous, system_metadata)
+        return WriteResult(target.urn, spec.name, value, system_metadata, changed=True)
+
+    def _delete(self, tx: WriteTransaction, item: Prepared) -> WriteResult:
+        target, spec = item.target, item.spec
+        if spec.name == target.entity.key_aspect:
+            tx.delete_entity(target.urn)
+        else:
+            current = tx.latest(target.urn, spec.name)
+            if tx.delete_aspect(target.urn, spec.name):
+                self._log(tx, target, spec.name, "DELETE", 0, None, current.value if current else None, None)
+        return WriteResult(target.urn, spec.name, None, None, changed=True)
+
+    def _system_metadata(self, proposal: Proposal) -> dict[str, Any]:
+        system_metadata = dict(proposal.system_metadata or {})
+        system_metadata.setdefault("lastObserved", self.now_ms)
+        system_metadata.setdefault("runId", "no-run-id-provided")
+        system_metadata.setdefault("lastRunId", "no-run-id-provided")
+        return system_metadata
+
+    def _log(
+        self,
+        tx: WriteTransaction,
+        target: ParsedUrn,
+        aspect: str,
+        change_type: str,
+        version: int,
+        value: dict[str, Any] | None,
+        previous: dict[str, Any] | None,
+        system_metadata: dict[str, Any] | None,
+    ) -> None:
+        change = ChangeRecord(
+            target.urn,
+            target.entity.name,
+            aspect,
+            change_type,
+            version,
+            self.now_ms,
+            self.actor,
+            value,
+            previous,
+            system_metadata,
+        )
+        tx.append_change(change)

@@ -1,0 +1,1 @@
+"""Persistence: versioned aspects, relationship edges and the change log."""

@@ -1,0 +1,98 @@
+"""The store contract. Services talk to these protocols; store/sql implements them for
+SQLite and PostgreSQL. Values cross this boundary as parsed JSON, never as SQL rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class AspectRecord:
+    urn: str
+    aspect: str
+    version: int
+    value: dict[str, Any]
+    system_metadata: dict[str, Any] | None
+    created_on: int  # epoch milliseconds
+    created_by: str
+
+
+@dataclass(frozen=True)
+class Edge:
+    source_urn: str
+    relationship: str
+    destination_urn: str
+    aspect: str
+    is_lineage: bool = False
+    is_upstream: bool = True
+    created_on: int | None = None
+    created_actor: str | None = None
+    via: str | None = None
+    properties: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class RelatedEntity:
+    relationship: str
+    urn: str
+    via: str | None = None
+    created_on: int | None = None
+    created_actor: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    urn: str
+    entity_type: str
+    aspect: str
+    change_type: str
+    version: int
+    created_on: int
+    actor: str
+    value: dict[str, Any] | None
+    previous_value: dict[str, Any] | None
+    system_metadata: dict[str, Any] | None
+
+
+class WriteTransaction(Protocol):
+    """Everything one proposal batch does, committed together or not at all."""
+
+    def latest(self, urn: str, aspect: str) -> AspectRecord | None: ...
+
+    def max_version(self, urn: str, aspect: str) -> int: ...
+
+    def insert_version(self, record: AspectRecord) -> None: ...
+
+    def update_latest(self, record: AspectRecord) -> None: ...
+
+    def update_system_metadata(self, urn: str, aspect: str, system_metadata: dict[str, Any] | None) -> None: ...
+
+    def delete_aspect(self, urn: str, aspect: str) -> int: ...
+
+    def delete_entity(self, urn: str) -> int: ...
+
+    def replace_edges(self, urn: str, aspect: str, edges: Sequence[Edge]) -> None: ...
+
+    def append_change(self, change: ChangeRecord) -> None: ...
+
+
+class Store(Protocol):
+    def transact(self, work: Callable[[WriteTransaction], T]) -> T: ...
+
+    def get_aspect(self, urn: str, aspect: str, version: int = 0) -> AspectRecord | None: ...
+
+    def latest_aspects(self, urn: str, aspects: Sequence[str] | None = None) -> dict[str, AspectRecord]: ...
+
+    def related(
+        self, urn: str, relationships: Sequence[str], incoming: bool, start: int, count: int
+    ) -> tuple[int, list[RelatedEntity]]: ...
+
+    def list_urns(self, key_aspect: str, urn_prefix: str, start: int, count: int) -> tuple[int, list[str]]: ...
+
+    def changes(self, after: int, limit: int) -> Iterator[tuple[int, ChangeRecord]]: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,91 @@
+"""The write side of the store: one instance per transaction (see Database.write)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
+
+from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge
+from mlcatalog.store.sql import tables
+from mlcatalog.store.sql.codec import aspect_record, aspect_row, dumps
+
+_A = tables.aspects
+
+
+def _key(urn: str, aspect: str, version: int = 0) -> Any:
+    return and_(_A.c.urn == urn, _A.c.aspect == aspect, _A.c.version == version)
+
+
+class SqlWriteTransaction:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def latest(self, urn: str, aspect: str) -> AspectRecord | None:
+        query = select(_A).where(_key(urn, aspect)).with_for_update()
+        row = self.conn.execute(query).first()
+        return None if row is None else aspect_record(row)
+
+    def max_version(self, urn: str, aspect: str) -> int:
+        query = select(func.max(_A.c.version)).where(_A.c.urn == urn, _A.c.aspect == aspect)
+        return self.conn.execute(query).scalar() or 0
+
+    def insert_version(self, record: AspectRecord) -> None:
+        self.conn.execute(insert(_A).values(**aspect_row(record)))
+
+    def update_latest(self, record: AspectRecord) -> None:
+        values = aspect_row(record)
+        del values["urn"], values["aspect"], values["version"]
+        self.conn.execute(update(_A).where(_key(record.urn, record.aspect)).values(**values))
+
+    def update_system_metadata(self, urn: str, aspect: str, system_metadata: dict[str, Any] | None) -> None:
+        statement = update(_A).where(_key(urn, aspect)).values(systemmetadata=dumps(system_metadata))
+        self.conn.execute(statement)
+
+    def delete_aspect(self, urn: str, aspect: str) -> int:
+        result = self.conn.execute(delete(_A).where(_A.c.urn == urn, _A.c.aspect == aspect))
+        self.replace_edges(urn, aspect, ())
+        return result.rowcount
+
+    def delete_entity(self, urn: str) -> int:
+        result = self.conn.execute(delete(_A).where(_A.c.urn == urn))
+        self.conn.execute(delete(tables.edges).where(tables.edges.c.source_urn == urn))
+        return result.rowcount
+
+    def replace_edges(self, urn: str, aspect: str, edges: Sequence[Edge]) -> None:
+        table = tables.edges
+        self.conn.execute(delete(table).where(table.c.source_urn == urn, table.c.aspect == aspect))
+        if edges:
+            self.conn.execute(insert(table), [_edge_row(edge) for edge in edges])
+
+    def append_change(self, change: ChangeRecord) -> None:
+        self.conn.execute(
+            insert(tables.change_log).values(
+                urn=change.urn,
+                entity_type=change.entity_type,
+                aspect=change.aspect,
+                change_type=change.change_type,
+                version=change.version,
+                created_on=change.created_on,
+                actor=change.actor,
+                metadata=dumps(change.value),
+                previous_metadata=dumps(change.previous_value),
+                systemmetadata=dumps(change.system_metadata),
+            )
+        )
+
+
+def _edge_row(edge: Edge) -> dict[str, Any]:
+    return {
+        "source_urn": edge.source_urn,
+        "aspect": edge.aspect,
+        "relationship": edge.relationship,
+        "destination_urn": edge.destination_urn,
+        "is_lineage": edge.is_lineage,
+        "is_upstream": edge.is_upstream,
+        "created_on": edge.created_on,
+        "created_actor": edge.created_actor,
+        "via": edge.via,
+        "properties": dumps(edge.properties),
+    }
