@@ -13,7 +13,7 @@ from typing import Any
 
 from mlcatalog.errors import AlreadyExists, CatalogError, InvalidInput
 from mlcatalog.registry.entities import AspectSpec, EntityRegistry, ParsedUrn
-from mlcatalog.services.graph import edges_for
+from mlcatalog.services.derived import AspectChange, DerivedIndex, default_indexes
 from mlcatalog.services.patch import apply_patch
 from mlcatalog.services.proposals import CHANGE_TYPES, SYSTEM_ACTOR, Proposal
 from mlcatalog.store.base import AspectRecord, ChangeRecord, Store, WriteTransaction
@@ -36,14 +36,15 @@ class WriteResult:
 
 
 class IngestService:
-    def __init__(self, store: Store, registry: EntityRegistry) -> None:
+    def __init__(self, store: Store, registry: EntityRegistry, indexes: list[DerivedIndex] | None = None) -> None:
         self.store = store
         self.registry = registry
+        self.indexes = default_indexes() if indexes is None else indexes
 
     def ingest(self, proposals: list[Proposal], actor: str = SYSTEM_ACTOR) -> list[WriteResult]:
         prepared = [self._prepare(p) for p in proposals]
         now_ms = int(time.time() * 1000)
-        writer = _BatchWriter(actor, now_ms)
+        writer = _BatchWriter(actor, now_ms, self.indexes)
         return self.store.transact(lambda tx: [writer.apply(tx, item) for item in prepared])
 
     def delete_entity(self, urn: str, actor: str = SYSTEM_ACTOR) -> int:
@@ -52,6 +53,8 @@ class IngestService:
 
         def work(tx: WriteTransaction) -> int:
             rows = tx.delete_entity(target.urn)
+            for index in self.indexes:
+                index.entity_deleted(tx, target)
             if rows:
                 tx.append_change(
                     ChangeRecord(
@@ -102,9 +105,10 @@ class IngestService:
 class _BatchWriter:
     """Applies prepared proposals inside one transaction."""
 
-    def __init__(self, actor: str, now_ms: int) -> None:
+    def __init__(self, actor: str, now_ms: int, indexes: list[DerivedIndex]) -> None:
         self.actor = actor
         self.now_ms = now_ms
+        self.indexes = indexes
 
     def apply(self, tx: WriteTransaction, item: Prepared) -> WriteResult:
         proposal, target, spec = item.proposal, item.target, item.spec
@@ -154,8 +158,8 @@ class _BatchWriter:
             version = tx.max_version(target.urn, spec.name) + 1
             tx.insert_version(AspectRecord(**{**current.__dict__, "version": version}))
             tx.update_latest(record)
-        tx.replace_edges(target.urn, spec.name, edges_for(target.urn, spec, value, self.now_ms, self.actor))
         previous = current.value if current else None
+        self._derive(tx, AspectChange(target, spec, value, previous, self.now_ms, self.actor))
         self._log(tx, target, spec.name, proposal.change_type, version, value, previous, system_metadata)
         return WriteResult(target.urn, spec.name, value, system_metadata, changed=True)
 
@@ -163,11 +167,19 @@ class _BatchWriter:
         target, spec = item.target, item.spec
         if spec.name == target.entity.key_aspect:
             tx.delete_entity(target.urn)
+            for index in self.indexes:
+                index.entity_deleted(tx, target)
         else:
             current = tx.latest(target.urn, spec.name)
             if tx.delete_aspect(target.urn, spec.name):
-                self._log(tx, target, spec.name, "DELETE", 0, None, current.value if current else None, None)
+                previous = current.value if current else None
+                self._derive(tx, AspectChange(target, spec, None, previous, self.now_ms, self.actor))
+                self._log(tx, target, spec.name, "DELETE", 0, None, previous, None)
         return WriteResult(target.urn, spec.name, None, None, changed=True)
+
+    def _derive(self, tx: WriteTransaction, change: AspectChange) -> None:
+        for index in self.indexes:
+            index.aspect_changed(tx, change)
 
     def _system_metadata(self, proposal: Proposal) -> dict[str, Any]:
         system_metadata = dict(proposal.system_metadata or {})

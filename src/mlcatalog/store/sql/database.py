@@ -69,12 +69,12 @@ class Database:
                 yield conn
 
     def migrate(self) -> None:
-        """Bring the schema to the newest Alembic revision."""
+        """Bring the schema to the newest revision of every Alembic branch (features add their own)."""
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.connect() as conn:
             config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")
             conn.commit()
 
     def close(self) -> None:

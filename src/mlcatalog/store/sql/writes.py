@@ -45,13 +45,14 @@ class SqlWriteTransaction:
 
     def delete_aspect(self, urn: str, aspect: str) -> int:
         result = self.conn.execute(delete(_A).where(_A.c.urn == urn, _A.c.aspect == aspect))
-        self.replace_edges(urn, aspect, ())
         return result.rowcount
 
     def delete_entity(self, urn: str) -> int:
         result = self.conn.execute(delete(_A).where(_A.c.urn == urn))
-        self.conn.execute(delete(tables.edges).where(tables.edges.c.source_urn == urn))
         return result.rowcount
+
+    def delete_edges_from(self, urn: str) -> None:
+        self.conn.execute(delete(tables.edges).where(tables.edges.c.source_urn == urn))
 
     def replace_edges(self, urn: str, aspect: str, edges: Sequence[Edge]) -> None:
         table = tables.edges

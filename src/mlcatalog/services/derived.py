@@ -1,0 +1,46 @@
+"""Indexes derived from aspects (relationship graph, search, ...), kept in the write's transaction.
+
+The ingest service calls every registered index after each aspect change and each entity
+deletion, inside the same transaction, so a read right after a write sees all of them. A
+rebuild replays the stored aspects through the same calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from mlcatalog.registry.entities import AspectSpec, ParsedUrn
+from mlcatalog.services.graph import edges_for
+from mlcatalog.store.base import WriteTransaction
+
+
+@dataclass(frozen=True)
+class AspectChange:
+    target: ParsedUrn
+    spec: AspectSpec
+    value: dict[str, Any] | None  # None when the aspect was deleted
+    previous: dict[str, Any] | None
+    now_ms: int
+    actor: str
+
+
+class DerivedIndex(Protocol):
+    def aspect_changed(self, tx: WriteTransaction, change: AspectChange) -> None: ...
+
+    def entity_deleted(self, tx: WriteTransaction, target: ParsedUrn) -> None: ...
+
+
+class GraphIndex:
+    """Relationship edges from ``@Relationship`` annotations."""
+
+    def aspect_changed(self, tx: WriteTransaction, change: AspectChange) -> None:
+        edges = edges_for(change.target.urn, change.spec, change.value, change.now_ms, change.actor)
+        tx.replace_edges(change.target.urn, change.spec.name, edges)
+
+    def entity_deleted(self, tx: WriteTransaction, target: ParsedUrn) -> None:
+        tx.delete_edges_from(target.urn)
+
+
+def default_indexes() -> list[DerivedIndex]:
+    return [GraphIndex()]
