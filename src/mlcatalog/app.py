@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mlcatalog import __version__
-from mlcatalog.api import errors, openapi_v3, restli
+from mlcatalog.api import errors, graphql, openapi_v3, restli
 from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
 from mlcatalog.services.entities import EntityService
@@ -36,4 +36,5 @@ def create_app(settings: Settings) -> FastAPI:
     errors.install(app)
     app.include_router(restli.router)
     app.include_router(openapi_v3.router)
+    app.include_router(graphql.router)
     return app
