@@ -8,10 +8,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mlcatalog import __version__
-from mlcatalog.api import errors, graphql, openapi_v3, restli
+from mlcatalog.api import errors, events, graphql, openapi_v3, restli
 from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
 from mlcatalog.services.entities import EntityService
+from mlcatalog.services.feed import FeedService, WebhookDeliverer
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.settings import Settings
 from mlcatalog.store.sql import open_store
@@ -22,14 +23,21 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         registry = get_registry()
         store = open_store(settings.database_url)
+        feed = FeedService(store, registry)
         app.state.services = Services(
             registry=registry,
             entities=EntityService(store, registry),
             ingest=IngestService(store, registry),
+            feed=feed,
         )
+        deliverer = WebhookDeliverer(feed) if settings.deliver_webhooks else None
+        if deliverer:
+            deliverer.start()
         try:
             yield
         finally:
+            if deliverer:
+                deliverer.stop()
             store.close()
 
     app = FastAPI(title="mlcatalog", version=__version__, lifespan=lifespan)
@@ -37,4 +45,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(restli.router)
     app.include_router(openapi_v3.router)
     app.include_router(graphql.router)
+    app.include_router(events.router)
     return app
