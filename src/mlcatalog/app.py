@@ -8,12 +8,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mlcatalog import __version__
-from mlcatalog.api import errors, events, graphql, openapi_v3, restli
+from mlcatalog.api import errors, events, graphql, openapi_v3, restli, timetravel
 from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
 from mlcatalog.services.entities import EntityService
 from mlcatalog.services.feed import FeedService, WebhookDeliverer
 from mlcatalog.services.ingest import IngestService
+from mlcatalog.services.timetravel import TimeTravelService
 from mlcatalog.settings import Settings
 from mlcatalog.store.sql import open_store
 
@@ -24,11 +25,13 @@ def create_app(settings: Settings) -> FastAPI:
         registry = get_registry()
         store = open_store(settings.database_url)
         feed = FeedService(store, registry)
+        entities = EntityService(store, registry)
         app.state.services = Services(
             registry=registry,
-            entities=EntityService(store, registry),
+            entities=entities,
             ingest=IngestService(store, registry),
             feed=feed,
+            timetravel=TimeTravelService(store, registry, entities),
         )
         deliverer = WebhookDeliverer(feed) if settings.deliver_webhooks else None
         if deliverer:
@@ -46,4 +49,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(openapi_v3.router)
     app.include_router(graphql.router)
     app.include_router(events.router)
+    app.include_router(timetravel.router)
     return app

@@ -8,6 +8,7 @@ from click_default_group import DefaultGroup
 
 from mlcatalog import __version__
 from mlcatalog.cli_feed import events, webhooks
+from mlcatalog.cli_versions import aliases, get_as_of
 from mlcatalog.settings import Settings
 
 
@@ -55,3 +56,5 @@ def upgrade(database_url: str | None) -> None:
 
 main.add_command(webhooks)
 main.add_command(events)
+main.add_command(aliases)
+main.add_command(get_as_of)

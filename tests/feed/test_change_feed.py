@@ -45,8 +45,9 @@ def test_server_sent_events_stream_new_changes(server, restli_client) -> None:  
     latest = requests.get(f"{server.url}/openapi/v1/events", params={"limit": 1}).json()["latestSequence"]
     name = unique("sse-group")
     restli_client.entities.upsert(MLModelGroup(id=name, platform="mlflow", description="streamed"))
-    with requests.get(f"{server.url}/openapi/v1/events/stream", headers={"Last-Event-ID": str(latest)},
-                      stream=True, timeout=30) as reply:
+    with requests.get(
+        f"{server.url}/openapi/v1/events/stream", headers={"Last-Event-ID": str(latest)}, stream=True, timeout=30
+    ) as reply:
         assert reply.headers["content-type"].startswith("text/event-stream")
         for line in reply.iter_lines(decode_unicode=True):
             if line.startswith("data: ") and name in line and "mlModelGroupProperties" in line:
@@ -58,9 +59,15 @@ def test_server_sent_events_stream_new_changes(server, restli_client) -> None:  
 def test_webhook_is_signed_ordered_and_survives_failure_and_restart(make_server) -> None:  # type: ignore[no-untyped-def]
     with Receiver(SECRET) as receiver:
         server = make_server()
-        reply = requests.post(f"{server.url}/openapi/v1/webhooks", json={
-            "url": receiver.url, "secret": SECRET, "entityTypes": ["mlModelGroup"], "aspects": ["globalTags"],
-        })
+        reply = requests.post(
+            f"{server.url}/openapi/v1/webhooks",
+            json={
+                "url": receiver.url,
+                "secret": SECRET,
+                "entityTypes": ["mlModelGroup"],
+                "aspects": ["globalTags"],
+            },
+        )
         assert reply.status_code == 201, reply.text
         hook_id = reply.json()["id"]
 
@@ -79,8 +86,9 @@ def test_webhook_is_signed_ordered_and_survives_failure_and_restart(make_server)
 
         receiver.failing = True
         tag("two")
-        wait_for(lambda: any(not d["succeeded"] for d in requests.get(
-            f"{server.url}/openapi/v1/webhooks/{hook_id}/deliveries").json()))
+        wait_for(
+            lambda: any(not d["succeeded"] for d in requests.get(f"{server.url}/openapi/v1/webhooks/{hook_id}/deliveries").json())
+        )
         server.stop()  # the event is not acknowledged yet; it must survive the restart
 
         receiver.failing = False
@@ -93,8 +101,11 @@ def test_webhook_is_signed_ordered_and_survives_failure_and_restart(make_server)
         wait_for(lambda: len(receiver.received) >= 3)
 
     tags = [[t["tag"] for t in json.loads(item["event"]["aspect"]["value"])["tags"]] for item in receiver.received]
-    assert tags == [["urn:li:tag:one"], ["urn:li:tag:one", "urn:li:tag:two"],
-                    ["urn:li:tag:one", "urn:li:tag:two", "urn:li:tag:three"]]
+    assert tags == [
+        ["urn:li:tag:one"],
+        ["urn:li:tag:one", "urn:li:tag:two"],
+        ["urn:li:tag:one", "urn:li:tag:two", "urn:li:tag:three"],
+    ]
     sequences = [item["sequence"] for item in receiver.received]
     assert sequences == sorted(sequences)
     assert receiver.bad_signatures == 0
@@ -118,8 +129,9 @@ def test_cli_manages_webhooks(server) -> None:  # type: ignore[no-untyped-def]
     import sys
 
     def cli(*args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "mlcatalog", *args, "--server", server.url],
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "mlcatalog", *args, "--server", server.url], capture_output=True, text=True, timeout=60
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout
 

@@ -11,6 +11,7 @@ from mlcatalog.services.entities import EntityService
 from mlcatalog.services.feed import FeedService
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.proposals import SYSTEM_ACTOR
+from mlcatalog.services.timetravel import TimeTravelService
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Services:
     entities: EntityService
     ingest: IngestService
     feed: FeedService
+    timetravel: TimeTravelService
 
 
 def services(request: Request) -> Services:
