@@ -8,12 +8,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mlcatalog import __version__
-from mlcatalog.api import errors, events, graphql, openapi_v3, restli, timetravel
+from mlcatalog.api import errors, events, graphql, openapi_v3, restli, rules, timetravel
 from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
 from mlcatalog.services.entities import EntityService
 from mlcatalog.services.feed import FeedService, WebhookDeliverer
 from mlcatalog.services.ingest import IngestService
+from mlcatalog.services.rules import RuleService
 from mlcatalog.services.timetravel import TimeTravelService
 from mlcatalog.settings import Settings
 from mlcatalog.store.sql import open_store
@@ -32,6 +33,7 @@ def create_app(settings: Settings) -> FastAPI:
             ingest=IngestService(store, registry),
             feed=feed,
             timetravel=TimeTravelService(store, registry, entities),
+            rules=RuleService(store),
         )
         deliverer = WebhookDeliverer(feed) if settings.deliver_webhooks else None
         if deliverer:
@@ -50,4 +52,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(graphql.router)
     app.include_router(events.router)
     app.include_router(timetravel.router)
+    app.include_router(rules.router)
     return app

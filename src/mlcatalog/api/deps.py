@@ -11,6 +11,7 @@ from mlcatalog.services.entities import EntityService
 from mlcatalog.services.feed import FeedService
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.proposals import SYSTEM_ACTOR
+from mlcatalog.services.rules import RuleService
 from mlcatalog.services.timetravel import TimeTravelService
 
 
@@ -21,6 +22,7 @@ class Services:
     ingest: IngestService
     feed: FeedService
     timetravel: TimeTravelService
+    rules: RuleService
 
 
 def services(request: Request) -> Services:

@@ -96,3 +96,14 @@ webhook_deliveries = Table(
     Column("succeeded", Boolean, nullable=False),
     Index("ix_webhook_delivery_webhook", "webhook_id", "id"),
 )
+
+promotion_rules = Table(
+    "mlcatalog_promotion_rule",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("applies_to", Text, nullable=False),
+    Column("conditions", Text, nullable=False),
+    Column("created_on", BigInteger, nullable=False),
+    Column("created_by", String(500), nullable=False),
+)
