@@ -8,11 +8,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mlcatalog import __version__
-from mlcatalog.api import errors, graphql, openapi_v3, restli
+from mlcatalog.api import errors, graphql, openapi_relationships, openapi_v3, restli
 from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
 from mlcatalog.services.entities import EntityService
 from mlcatalog.services.ingest import IngestService
+from mlcatalog.services.lineage import LineageService
 from mlcatalog.settings import Settings
 from mlcatalog.store.sql import open_store
 
@@ -26,6 +27,7 @@ def create_app(settings: Settings) -> FastAPI:
             registry=registry,
             entities=EntityService(store, registry),
             ingest=IngestService(store, registry),
+            lineage=LineageService(store, registry),
         )
         try:
             yield
@@ -37,4 +39,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(restli.router)
     app.include_router(openapi_v3.router)
     app.include_router(graphql.router)
+    app.include_router(openapi_relationships.router)
     return app

@@ -9,6 +9,7 @@ from fastapi import Request
 from mlcatalog.registry.entities import EntityRegistry
 from mlcatalog.services.entities import EntityService
 from mlcatalog.services.ingest import IngestService
+from mlcatalog.services.lineage import LineageService
 from mlcatalog.services.proposals import SYSTEM_ACTOR
 
 
@@ -17,6 +18,7 @@ class Services:
     registry: EntityRegistry
     entities: EntityService
     ingest: IngestService
+    lineage: LineageService
 
 
 def services(request: Request) -> Services:

@@ -44,7 +44,7 @@ class IngestService:
     def ingest(self, proposals: list[Proposal], actor: str = SYSTEM_ACTOR) -> list[WriteResult]:
         prepared = [self._prepare(p) for p in proposals]
         now_ms = int(time.time() * 1000)
-        writer = _BatchWriter(actor, now_ms, self.indexes)
+        writer = _BatchWriter(actor, now_ms, self.indexes, self.registry)
         return self.store.transact(lambda tx: [writer.apply(tx, item) for item in prepared])
 
     def delete_entity(self, urn: str, actor: str = SYSTEM_ACTOR) -> int:
@@ -105,10 +105,11 @@ class IngestService:
 class _BatchWriter:
     """Applies prepared proposals inside one transaction."""
 
-    def __init__(self, actor: str, now_ms: int, indexes: list[DerivedIndex]) -> None:
+    def __init__(self, actor: str, now_ms: int, indexes: list[DerivedIndex], registry: EntityRegistry) -> None:
         self.actor = actor
         self.now_ms = now_ms
         self.indexes = indexes
+        self.registry = registry
 
     def apply(self, tx: WriteTransaction, item: Prepared) -> WriteResult:
         proposal, target, spec = item.proposal, item.target, item.spec
@@ -135,6 +136,8 @@ class _BatchWriter:
         if proposal.aspect_name != key and tx.latest(target.urn, key) is None:
             record = AspectRecord(target.urn, key, 0, target.key_value, proposal.system_metadata, self.now_ms, self.actor)
             tx.insert_version(record)
+            key_change = AspectChange(target, self.registry.aspects[key], target.key_value, None, self.now_ms, self.actor)
+            self._derive(tx, key_change)  # key aspects carry relationships too (dataJobKey.flow)
             self._log(tx, target, key, "UPSERT", 0, target.key_value, None, proposal.system_metadata)
 
     def _write(
