@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from mlcatalog.errors import CatalogError, InvalidInput
 from mlcatalog.registry.entities import EntityRegistry
@@ -21,6 +20,7 @@ DIRECTIONS = ("UPSTREAM", "DOWNSTREAM")
 MAX_HOPS = 20  # "3+" (unlimited) still stops here; ML graphs are far shallower
 MAX_ROWS = 200_000  # walk rows before a result is reported partial
 ML_IMPACT_TYPES = ("mlModel", "mlModelGroup")
+_TEXT_FIELDS = ("name", "description", "displayName", "id")
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class LineageHit:
     degree: int
     degrees: list[int]
     path: list[str]
-    extra: dict[str, Any] = field(default_factory=dict)
+    relationship: str  # of the last hop on ``path``
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,17 @@ class LineageService:
         platform = record.value.get("platform") if record else None
         return platform if isinstance(platform, str) else None
 
+    def matches_text(self, urn: str, text: str) -> bool:
+        """A plain filter for lineage ``query`` text (ranked search is the search feature's job):
+        every word must appear in the URN or in a name, description or display name."""
+        words = [word for word in text.lower().split() if word != "*"]
+        if not words:
+            return True
+        haystack = [urn.lower()]
+        for record in self.store.latest_aspects(urn).values():
+            haystack.extend(str(record.value.get(k, "")).lower() for k in _TEXT_FIELDS if record.value.get(k))
+        return all(any(word in text_ for text_ in haystack) for word in words)
+
     def removed(self, urns: Iterable[str]) -> set[str]:
         return self.store.removed_among(list(urns))
 
@@ -130,29 +141,31 @@ class LineageService:
 
 def _hits(source: str, steps: list[WalkStep], entity_type: Callable[[str], str]) -> list[LineageHit]:
     """Smallest degree per entity, all its degrees, and one shortest path rebuilt from parents."""
-    parents: dict[tuple[str, int], list[str]] = defaultdict(list)
+    parents: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)
     degrees: dict[str, set[int]] = defaultdict(set)
     for step in steps:
         if step.urn == source:
             continue
-        parents[(step.urn, step.depth)].append(step.parent)
+        parents[(step.urn, step.depth)].append((step.parent, step.relationship))
         degrees[step.urn].add(step.depth)
     hits = []
     for urn, seen in degrees.items():
         degree = min(seen)
-        hits.append(LineageHit(urn, entity_type(urn), degree, sorted(seen), _path(source, urn, degree, parents)))
+        relationship = min(parents[(urn, degree)])[1]
+        path = _path(source, urn, degree, parents)
+        hits.append(LineageHit(urn, entity_type(urn), degree, sorted(seen), path, relationship))
     hits.sort(key=lambda hit: (hit.degree, hit.urn))
     return hits
 
 
-def _path(source: str, urn: str, degree: int, parents: dict[tuple[str, int], list[str]]) -> list[str]:
+def _path(source: str, urn: str, degree: int, parents: dict[tuple[str, int], list[tuple[str, str]]]) -> list[str]:
     path = [urn]
     current, depth = urn, degree
     while depth > 1:
         candidates = parents.get((current, depth))
         if not candidates:  # the walk was cut at MAX_ROWS
             break
-        current = min(candidates)
+        current = min(candidates)[0]
         depth -= 1
         path.append(current)
     path.append(source)

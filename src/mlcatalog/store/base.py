@@ -46,11 +46,12 @@ class RelatedEntity:
 
 @dataclass(frozen=True)
 class WalkStep:
-    """One step of a lineage walk: ``urn`` reached at ``depth`` hops from ``parent``."""
+    """One step of a lineage walk: ``urn`` reached at ``depth`` hops from ``parent`` over ``relationship``."""
 
     urn: str
     depth: int
     parent: str
+    relationship: str
 
 
 @dataclass(frozen=True)

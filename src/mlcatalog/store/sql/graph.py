@@ -1,7 +1,7 @@
 """Graph reads: relationship pages and lineage walks as recursive CTEs (SQLite and PostgreSQL).
 
 A walk follows ``metadata_edge.downstream_urn -> upstream_urn`` (or the reverse), one covering-index
-probe per hop. Rows are ``(urn, depth, parent)`` combined with ``UNION`` (not ``UNION ALL``), so a
+probe per hop. Rows are ``(urn, depth, parent, relationship)`` combined with ``UNION`` (not ``UNION ALL``), so a
 cycle cannot loop forever: the hop limit bounds ``depth`` and duplicate rows are dropped. The
 service picks the smallest depth per entity and rebuilds a path from the parent pointers.
 """
@@ -21,14 +21,14 @@ _A = tables.aspects
 _CHUNK = 500  # bound parameters per IN (...) list
 
 _WALK = """
-WITH RECURSIVE walk(urn, depth, parent) AS (
-    SELECT CAST(:start AS VARCHAR(500)), 0, CAST(NULL AS VARCHAR(500))
+WITH RECURSIVE walk(urn, depth, parent, relationship) AS (
+    SELECT CAST(:start AS VARCHAR(500)), 0, CAST(NULL AS VARCHAR(500)), CAST(NULL AS VARCHAR(200))
     UNION
-    SELECT e.{next_end}, walk.depth + 1, walk.urn
+    SELECT e.{next_end}, walk.depth + 1, walk.urn, e.relationship
     FROM walk JOIN metadata_edge e ON e.{this_end} = walk.urn
     WHERE walk.depth < :max_hops AND e.{next_end} <> :start {skip_removed}
 )
-SELECT urn, depth, parent FROM walk WHERE depth > 0 LIMIT :limit
+SELECT urn, depth, parent, relationship FROM walk WHERE depth > 0 LIMIT :limit
 """
 _SKIP_REMOVED = "AND NOT EXISTS (SELECT 1 FROM metadata_graph_removed r WHERE r.urn = e.{next_end})"
 
@@ -38,7 +38,7 @@ def walk_lineage(conn: Connection, urn: str, upstream: bool, max_hops: int, incl
     skip = "" if include_removed else _SKIP_REMOVED.format(next_end=next_end)
     sql = _WALK.format(this_end=this_end, next_end=next_end, skip_removed=skip)
     rows = conn.execute(text(sql), {"start": urn, "max_hops": max_hops, "limit": limit}).all()
-    return [WalkStep(row.urn, row.depth, row.parent) for row in rows]
+    return [WalkStep(row.urn, row.depth, row.parent, row.relationship) for row in rows]
 
 
 def related(
