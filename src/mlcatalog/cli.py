@@ -50,3 +50,9 @@ def upgrade(database_url: str | None) -> None:
     settings = Settings.from_env(database_url=database_url)
     open_store(settings.database_url).close()
     click.echo(f"database at {settings.database_url} is up to date")
+
+
+from mlcatalog.cli_graph import graph, impact  # noqa: E402
+
+main.add_command(graph)
+main.add_command(impact)
