@@ -96,5 +96,5 @@ def test_impact_cli_reads_the_same_answer(server, chain: Chain) -> None:  # type
     assert {(r["urn"], r["hops"], tuple(r["owners"])) for r in payload["impacted"]} == {
         (chain.model_b, 1, ("urn:li:corpuser:bob",)),
         (chain.group, 2, ()),
-        (chain.model_a, 9, ("urn:li:corpuser:alice",)),
+        (chain.model_a, 8, ("urn:li:corpuser:alice",)),
     }
