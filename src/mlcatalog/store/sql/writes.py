@@ -76,7 +76,7 @@ class SqlWriteTransaction:
         table = tables.edges
         self.conn.execute(delete(table).where(table.c.source_urn == urn, table.c.aspect == aspect))
         if edges:
-            self.conn.execute(insert(table), [_edge_row(edge) for edge in edges])
+            self.conn.execute(insert(table), [edge_row(edge) for edge in edges])
 
     def append_change(self, change: ChangeRecord) -> None:
         self.conn.execute(
@@ -95,7 +95,7 @@ class SqlWriteTransaction:
         )
 
 
-def _edge_row(edge: Edge) -> dict[str, Any]:
+def edge_row(edge: Edge) -> dict[str, Any]:
     return {
         "source_urn": edge.source_urn,
         "aspect": edge.aspect,
