@@ -139,11 +139,19 @@ class EntityRegistry:
         except InvalidInput as exc:
             raise InvalidInput(f"{field_name}: invalid URN {urn!r}: {exc.message}", field=field_name) from exc
         except Exception as exc:  # avro raises on key parts it cannot encode (e.g. a bad FabricType)
-            raise InvalidInput(
-                f"{field_name}: invalid URN {urn!r}: its parts do not fit {entity.key_aspect}",
-                field=field_name,
-            ) from exc
+            reason = self._key_problem(parsed, entity)
+            raise InvalidInput(f"{field_name}: invalid URN {urn!r}: {reason}", field=field_name) from exc
         return ParsedUrn(urn=str(parsed), entity=entity, key_value=key_value)
+
+    def _key_problem(self, parsed: Urn, entity: EntitySpec) -> str:
+        """Name the URN part that breaks the key schema (the SDK's own error does not say)."""
+        schema = self.aspects[entity.key_aspect].schema
+        parts = dict(zip((f.name for f in schema.fields), parsed.entity_ids, strict=False))
+        try:
+            validate(schema, parts, entity.key_aspect)
+        except InvalidInput as exc:
+            return exc.message
+        return f"its parts do not fit {entity.key_aspect}"
 
 
 def _key_value(parsed: Urn, entity: EntitySpec) -> dict[str, Any]:

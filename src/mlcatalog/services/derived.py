@@ -32,6 +32,9 @@ class DerivedIndex(Protocol):
 
     def entity_deleted(self, tx: WriteTransaction, target: ParsedUrn) -> None: ...
 
+    def batch_finished(self, tx: WriteTransaction, changes: list[AspectChange]) -> None:
+        """After the whole batch is applied, before commit; raising a CatalogError refuses the batch."""
+
 
 class GraphIndex:
     """Relationship edges from ``@Relationship`` annotations, and soft-delete marks from ``status``."""
@@ -46,6 +49,11 @@ class GraphIndex:
         tx.delete_edges_from(target.urn)
         tx.mark_removed(target.urn, False)
 
+    def batch_finished(self, tx: WriteTransaction, changes: list[AspectChange]) -> None:
+        return None
+
 
 def default_indexes() -> list[DerivedIndex]:
-    return [GraphIndex()]
+    from mlcatalog.services.rules import PromotionGuard  # rules build on this module's types
+
+    return [GraphIndex(), PromotionGuard()]

@@ -44,8 +44,14 @@ class IngestService:
     def ingest(self, proposals: list[Proposal], actor: str = SYSTEM_ACTOR) -> list[WriteResult]:
         prepared = [self._prepare(p) for p in proposals]
         now_ms = int(time.time() * 1000)
-        writer = _BatchWriter(actor, now_ms, self.indexes, self.registry)
-        return self.store.transact(lambda tx: [writer.apply(tx, item) for item in prepared])
+
+        def work(tx: WriteTransaction) -> list[WriteResult]:
+            writer = _BatchWriter(actor, now_ms, self.indexes, self.registry)
+            results = [writer.apply(tx, item) for item in prepared]
+            writer.finish(tx)
+            return results
+
+        return self.store.transact(work)
 
     def delete_entity(self, urn: str, actor: str = SYSTEM_ACTOR) -> int:
         target = self.registry.parse_urn(urn)
@@ -110,6 +116,7 @@ class _BatchWriter:
         self.now_ms = now_ms
         self.indexes = indexes
         self.registry = registry
+        self.changes: list[AspectChange] = []
 
     def apply(self, tx: WriteTransaction, item: Prepared) -> WriteResult:
         proposal, target, spec = item.proposal, item.target, item.spec
@@ -181,8 +188,13 @@ class _BatchWriter:
         return WriteResult(target.urn, spec.name, None, None, changed=True)
 
     def _derive(self, tx: WriteTransaction, change: AspectChange) -> None:
+        self.changes.append(change)
         for index in self.indexes:
             index.aspect_changed(tx, change)
+
+    def finish(self, tx: WriteTransaction) -> None:
+        for index in self.indexes:
+            index.batch_finished(tx, self.changes)
 
     def _system_metadata(self, proposal: Proposal) -> dict[str, Any]:
         system_metadata = dict(proposal.system_metadata or {})

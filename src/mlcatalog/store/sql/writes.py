@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, delete, func, insert, select, tuple_, u
 from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge
 from mlcatalog.store.sql import tables
 from mlcatalog.store.sql.codec import aspect_record, aspect_row, dumps
+from mlcatalog.store.sql.rules import rules_in, upstream_of
 
 _A = tables.aspects
 
@@ -77,6 +78,12 @@ class SqlWriteTransaction:
         self.conn.execute(delete(table).where(table.c.source_urn == urn, table.c.aspect == aspect))
         if edges:
             self.conn.execute(insert(table), [edge_row(edge) for edge in edges])
+
+    def promotion_rules(self) -> list[dict[str, Any]]:
+        return rules_in(self.conn)
+
+    def upstream(self, urns: set[str], max_hops: int) -> set[str]:
+        return upstream_of(self.conn, urns, max_hops)
 
     def append_change(self, change: ChangeRecord) -> None:
         self.conn.execute(
