@@ -43,4 +43,7 @@ class GraphIndex:
 
 
 def default_indexes() -> list[DerivedIndex]:
-    return [GraphIndex()]
+    from mlcatalog.registry import get_registry
+    from mlcatalog.services.search_index import SearchIndex
+
+    return [GraphIndex(), SearchIndex(get_registry())]
