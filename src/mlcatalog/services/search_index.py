@@ -135,13 +135,13 @@ class _Builder:
         if isinstance(platform, str):
             self.fields.append(SearchField("platform", platform))
         ownership = aspects.get("ownership")
-        for owner in (ownership.value.get("owners", []) if ownership else []):
+        for owner in ownership.value.get("owners", []) if ownership else []:
             for kind in (owner.get("type"), owner.get("typeUrn")):
                 if kind:
                     self.fields.append(SearchField("ownerTypes", kind))
                     self.fields.append(SearchField(f"owners.{kind}", owner.get("owner", "")))
         structured = aspects.get("structuredProperties")
-        for prop in (structured.value.get("properties", []) if structured else []):
+        for prop in structured.value.get("properties", []) if structured else []:
             qualified = str(prop.get("propertyUrn", "")).removeprefix("urn:li:structuredProperty:")
             for item in prop.get("values", []):
                 for raw in item.values():

@@ -46,8 +46,7 @@ def upgrade() -> None:
     op.create_index("ix_search_field_value", "search_field", ["field", "value_lc", "urn"])
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
-            "CREATE VIRTUAL TABLE search_fts USING fts5("
-            "name, description, other, tokenize='porter unicode61', prefix='2 3 4')"
+            "CREATE VIRTUAL TABLE search_fts USING fts5(name, description, other, tokenize='porter unicode61', prefix='2 3 4')"
         )
     else:
         op.execute(
