@@ -21,10 +21,21 @@ def catalog(server):  # type: ignore[no-untyped-def]
     client = DataHubClient(server=server.url)
     word = unique("zebra").replace("-", "")
     urns = {
-        "a": model_group(client, f"{word}-alpha", "first", "mlflow", "PROD", ("nlp",), ("Classification.PII",), ("alice",),
-                         "marketing", {"team": "recs"}),
-        "b": model_group(client, f"{word}-beta", "second", "sagemaker", "DEV", ("vision",), (), ("bob",), "finance",
-                         {"team": "ads"}),
+        "a": model_group(
+            client,
+            f"{word}-alpha",
+            "first",
+            "mlflow",
+            "PROD",
+            ("nlp",),
+            ("Classification.PII",),
+            ("alice",),
+            "marketing",
+            {"team": "recs"},
+        ),
+        "b": model_group(
+            client, f"{word}-beta", "second", "sagemaker", "DEV", ("vision",), (), ("bob",), "finance", {"team": "ads"}
+        ),
         "c": model_group(client, f"{word}-gamma", "third", "mlflow", "DEV", ("nlp", "vision"), (), ("alice", "bob")),
     }
     return client, word, urns

@@ -27,6 +27,7 @@ LOW_BAND_FIELDS = {"customProperties"}
 # Display-name candidates, best first (properties aspects name things better than keys).
 NAME_FIELDS = ("name", "displayName", "fullName", "_entityName", "id", "ldap")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_WORD = re.compile(r"[^\W_]+")
 
 
 class SearchIndex:
@@ -204,5 +205,8 @@ def urn_label(value: str) -> str:
 
 
 def name_words(value: str) -> str:
-    """Names as words: ``fraud-detection_v2`` and ``FraudDetector`` both split into their words."""
-    return f"{value} {_CAMEL.sub(' ', value)}" if _CAMEL.search(value) else value
+    """Names as plain words, so both backends tokenize them alike: ``fraud-detection_v2`` → ``fraud detection v2``,
+    ``FraudDetector`` → ``FraudDetector Fraud Detector``."""
+    words = _WORD.findall(value)
+    camel = [part for word in words if _CAMEL.search(word) for part in (word, *_CAMEL.sub(" ", word).split())]
+    return " ".join(camel + [w for w in words if not _CAMEL.search(w)])

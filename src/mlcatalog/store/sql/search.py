@@ -166,7 +166,7 @@ class SearchSql:
         else:
             any_p, all_p = self.p(any_q), self.p(all_q)
             from_sql = f"search_document d JOIN to_tsquery('english', {any_p}) tq ON d.tsv @@ tq"
-            score = f"-ts_rank({PG_WEIGHTS}, d.tsv, tq)"
+            score = f"-ts_rank({PG_WEIGHTS}, d.tsv, tq, 1)"
             all_sql = f"d.tsv @@ to_tsquery('english', {all_p})"
         if len(units) == 1:
             all_sql = "1 = 1"
