@@ -205,7 +205,9 @@ class _BatchWriter:
         """Let every hook judge the batch; collect the side-effect proposals they ask for."""
         follow_ups: list[Proposal] = []
         for index in self.indexes:
-            follow_ups.extend(index.batch_finished(tx, self.changes) or [])
+            finished = getattr(index, "batch_finished", None)  # optional: most indexes work per change
+            if finished is not None:
+                follow_ups.extend(finished(tx, self.changes) or [])
         return follow_ups
 
     def _system_metadata(self, proposal: Proposal) -> dict[str, Any]:
