@@ -25,7 +25,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.services = Services(
             registry=registry,
             entities=EntityService(store, registry),
-            ingest=IngestService(store, registry),
+            ingest=IngestService(store, registry, max_versions=settings.retention_max_versions),
         )
         try:
             yield
