@@ -77,20 +77,6 @@ class SqlWriteTransaction:
         )
 
 
-def _edge_row(edge: Edge) -> dict[str, Any]:
-    return {
-        "source_urn": edge.source_urn,
-        "aspect": edge.aspect,
-        "relationship": edge.relationship,
-        "destination_urn": edge.destination_urn,
-        "is_lineage": edge.is_lineage,
-        "is_upstream": edge.is_upstream,
-        "created_on": edge.created_on,
-        "created_actor": edge.created_actor,
-        "via": edge.via,
-        "properties": dumps(edge.properties),
-    }
-
     # -- history: retention and ingestion runs (issue 3) --
 
     def prune_versions(self, urn: str, aspect: str, up_to: int) -> int:
@@ -122,3 +108,18 @@ def _edge_row(edge: Edge) -> dict[str, Any]:
     def mark_rolled_back(self, run_id: str, now_ms: int) -> None:
         table = tables.run_aspects
         self.conn.execute(update(table).where(table.c.run_id == run_id).values(rolled_back_on=now_ms))
+
+
+def _edge_row(edge: Edge) -> dict[str, Any]:
+    return {
+        "source_urn": edge.source_urn,
+        "aspect": edge.aspect,
+        "relationship": edge.relationship,
+        "destination_urn": edge.destination_urn,
+        "is_lineage": edge.is_lineage,
+        "is_upstream": edge.is_upstream,
+        "created_on": edge.created_on,
+        "created_actor": edge.created_actor,
+        "via": edge.via,
+        "properties": dumps(edge.properties),
+    }
