@@ -8,11 +8,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mlcatalog import __version__
-from mlcatalog.api import errors, openapi_v3, restli
+from mlcatalog.api import errors, openapi_v3, restli, timeline
 from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
 from mlcatalog.services.entities import EntityService
 from mlcatalog.services.ingest import IngestService
+from mlcatalog.services.timeline import TimelineService
 from mlcatalog.settings import Settings
 from mlcatalog.store.sql import open_store
 
@@ -26,6 +27,7 @@ def create_app(settings: Settings) -> FastAPI:
             registry=registry,
             entities=EntityService(store, registry),
             ingest=IngestService(store, registry, max_versions=settings.retention_max_versions),
+            timeline=TimelineService(store, registry),
         )
         try:
             yield
@@ -36,4 +38,5 @@ def create_app(settings: Settings) -> FastAPI:
     errors.install(app)
     app.include_router(restli.router)
     app.include_router(openapi_v3.router)
+    app.include_router(timeline.router)
     return app

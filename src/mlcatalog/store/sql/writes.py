@@ -76,7 +76,6 @@ class SqlWriteTransaction:
             )
         )
 
-
     # -- history: retention and ingestion runs (issue 3) --
 
     def prune_versions(self, urn: str, aspect: str, up_to: int) -> int:
