@@ -8,11 +8,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mlcatalog import __version__
-from mlcatalog.api import errors, openapi_v3, restli, timeline
+from mlcatalog.api import errors, openapi_v3, restli, runs, timeline, trace
 from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
 from mlcatalog.services.entities import EntityService
 from mlcatalog.services.ingest import IngestService
+from mlcatalog.services.runs import RunService
 from mlcatalog.services.timeline import TimelineService
 from mlcatalog.settings import Settings
 from mlcatalog.store.sql import open_store
@@ -23,11 +24,13 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         registry = get_registry()
         store = open_store(settings.database_url)
+        ingest = IngestService(store, registry, max_versions=settings.retention_max_versions)
         app.state.services = Services(
             registry=registry,
             entities=EntityService(store, registry),
-            ingest=IngestService(store, registry, max_versions=settings.retention_max_versions),
+            ingest=ingest,
             timeline=TimelineService(store, registry),
+            runs=RunService(store, registry, ingest),
         )
         try:
             yield
@@ -39,4 +42,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(restli.router)
     app.include_router(openapi_v3.router)
     app.include_router(timeline.router)
+    app.include_router(runs.router)
+    app.include_router(trace.router)
     return app

@@ -10,6 +10,7 @@ from mlcatalog.registry.entities import EntityRegistry
 from mlcatalog.services.entities import EntityService
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.proposals import SYSTEM_ACTOR
+from mlcatalog.services.runs import RunService
 from mlcatalog.services.timeline import TimelineService
 
 
@@ -19,6 +20,7 @@ class Services:
     entities: EntityService
     ingest: IngestService
     timeline: TimelineService
+    runs: RunService
 
 
 def services(request: Request) -> Services:

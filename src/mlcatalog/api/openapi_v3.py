@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from mlcatalog.api.deps import actor, services
+from mlcatalog.api.trace import traceparent
 from mlcatalog.api.wire import json_body, parse_system_metadata, with_request_conditions
 from mlcatalog.errors import InvalidInput
 from mlcatalog.services.proposals import Proposal
@@ -57,7 +58,7 @@ async def _write(entity_type: str, request: Request, change_type: str) -> JSONRe
         for result in results
     ]
     is_async = request.query_params.get("async", "true").lower() == "true"
-    return JSONResponse(body, status_code=202 if is_async else 200)
+    return JSONResponse(body, status_code=202 if is_async else 200, headers=traceparent())
 
 
 @router.post("/{entity_type}")

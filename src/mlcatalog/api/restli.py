@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from mlcatalog import __version__
 from mlcatalog.api.deps import actor, services
+from mlcatalog.api.trace import traceparent
 from mlcatalog.api.wire import envelope, json_body, query_int, query_list, restli_proposal, with_request_conditions
 from mlcatalog.errors import InvalidInput
 from mlcatalog.services.entities import DEFAULT_RELATIONSHIP_PAGE
@@ -68,7 +69,7 @@ async def aspects_action(request: Request) -> Response:
     else:
         raise InvalidInput(f"action: unsupported action {action!r} on /aspects", field="action")
     await run_in_threadpool(svc.ingest.ingest, with_request_conditions(request, proposals), actor(request))
-    return JSONResponse(SUCCESS)
+    return JSONResponse(SUCCESS, headers=traceparent())
 
 
 @router.get("/entitiesV2/{urn:path}")

@@ -8,6 +8,7 @@ the whole batch back, so a refused batch changes nothing stored.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,11 +50,24 @@ class IngestService:
         self.indexes = default_indexes() if indexes is None else indexes
         self.max_versions = max_versions
 
-    def ingest(self, proposals: list[Proposal], actor: str = SYSTEM_ACTOR) -> list[WriteResult]:
+    def ingest(
+        self,
+        proposals: list[Proposal],
+        actor: str = SYSTEM_ACTOR,
+        after: Callable[[WriteTransaction, int], None] | None = None,
+    ) -> list[WriteResult]:
+        """Apply ``proposals`` in one transaction; ``after(tx, now_ms)`` joins it (rollback marks its run)."""
         prepared = [self._prepare(p) for p in proposals]
         now_ms = int(time.time() * 1000)
         writer = _BatchWriter(actor, now_ms, self.indexes, self.max_versions)
-        return self.store.transact(lambda tx: [writer.apply(tx, item) for item in prepared])
+
+        def work(tx: WriteTransaction) -> list[WriteResult]:
+            results = [writer.apply(tx, item) for item in prepared]
+            if after is not None:
+                after(tx, now_ms)
+            return results
+
+        return self.store.transact(work)
 
     def delete_entity(self, urn: str, actor: str = SYSTEM_ACTOR) -> int:
         target = self.registry.parse_urn(urn)
