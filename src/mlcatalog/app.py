@@ -8,11 +8,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mlcatalog import __version__
-from mlcatalog.api import errors, openapi_v3, restli, runs, timeline, trace
+from mlcatalog.api import errors, openapi_entities, openapi_v3, restli, runs, timeline, trace
 from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
 from mlcatalog.services.entities import EntityService
 from mlcatalog.services.ingest import IngestService
+from mlcatalog.services.references import ReferenceService
 from mlcatalog.services.runs import RunService
 from mlcatalog.services.timeline import TimelineService
 from mlcatalog.settings import Settings
@@ -31,6 +32,7 @@ def create_app(settings: Settings) -> FastAPI:
             ingest=ingest,
             timeline=TimelineService(store, registry),
             runs=RunService(store, registry, ingest),
+            references=ReferenceService(store, registry, ingest),
         )
         try:
             yield
@@ -44,4 +46,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(timeline.router)
     app.include_router(runs.router)
     app.include_router(trace.router)
+    app.include_router(openapi_entities.router)
     return app

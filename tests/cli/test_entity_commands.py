@@ -72,3 +72,14 @@ def test_timeline_prints_tag_changes(datahub, restli_client) -> None:  # type: i
     verbose = datahub("timeline", "--urn", urn, "-c", "tag", "--verbose").stdout
     transactions = json.loads(verbose[verbose.index("[") :])
     assert [e["operation"] for t in transactions for e in t["changeEvents"]] == ["ADD", "REMOVE"]
+
+
+def test_hard_delete_of_a_tag_removes_its_references(datahub, restli_client, server) -> None:  # type: ignore[no-untyped-def]
+    urn = _group(restli_client, description="tagged")
+    tag = f"urn:li:tag:{unique('gone')}"
+    restli_client._graph.emit(MetadataChangeProposalWrapper(entityUrn=tag, aspect=models.TagPropertiesClass(name="gone")))
+    tags = models.GlobalTagsClass(tags=[models.TagAssociationClass(tag)])
+    restli_client._graph.emit(MetadataChangeProposalWrapper(entityUrn=urn, aspect=tags))
+    datahub("delete", "--urn", tag, "--hard", "--force")
+    assert stored(server, urn, "globalTags") == {"tags": []}
+    assert datahub("exists", "--urn", tag).stdout.strip() == "false"

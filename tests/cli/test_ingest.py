@@ -7,9 +7,11 @@ from pathlib import Path
 
 import datahub.metadata.schema_classes as models
 import pytest
+import requests
 import yaml
 from datahub.emitter.mcp import MetadataChangeProposalWrapper
 from datahub.ingestion.sink.file import write_metadata_file
+from datahub.metadata.schema_classes import SystemMetadataClass
 from datahub.metadata.urns import MlModelGroupUrn, MlModelUrn
 
 from tests.compat.helpers import unique
@@ -102,10 +104,6 @@ def test_rollback_restores_previous_values_and_soft_deletes_created_entities(dat
 
 
 def test_rollback_leaves_aspects_a_later_run_overwrote(server, restli_client) -> None:  # type: ignore[no-untyped-def]
-    import requests
-
-    from datahub.metadata.schema_classes import SystemMetadataClass
-
     urn = str(MlModelGroupUrn(platform="mlflow", name=unique("overwritten")))
     for run, description in (("first-" + urn[-10:], "one"), ("second-" + urn[-10:], "two")):
         mcp = MetadataChangeProposalWrapper(

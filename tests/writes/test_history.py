@@ -5,7 +5,7 @@ from __future__ import annotations
 import datahub.metadata.schema_classes as models
 import requests
 from datahub.emitter.mcp import MetadataChangeProposalWrapper
-from datahub.ingestion.graph.client import DataHubGraph, DatahubClientConfig
+from datahub.ingestion.graph.client import DatahubClientConfig, DataHubGraph
 from datahub.metadata.urns import MlModelGroupUrn
 
 from tests.compat.helpers import encoded, unique

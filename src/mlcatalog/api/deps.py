@@ -10,6 +10,7 @@ from mlcatalog.registry.entities import EntityRegistry
 from mlcatalog.services.entities import EntityService
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.proposals import SYSTEM_ACTOR
+from mlcatalog.services.references import ReferenceService
 from mlcatalog.services.runs import RunService
 from mlcatalog.services.timeline import TimelineService
 
@@ -21,6 +22,7 @@ class Services:
     ingest: IngestService
     timeline: TimelineService
     runs: RunService
+    references: ReferenceService
 
 
 def services(request: Request) -> Services:

@@ -82,6 +82,13 @@ class SqlHistory:
         with self.db.read() as conn:
             return list(conn.execute(select(_A.c.urn).where(*where).order_by(_A.c.urn).limit(count)).scalars())
 
+    def removed_urns(self, urn_prefix: str) -> set[str]:
+        """URNs under ``urn_prefix`` whose ``status`` says removed (soft-deleted)."""
+        where = (_A.c.aspect == "status", _A.c.version == 0, _A.c.urn.startswith(urn_prefix, autoescape=True))
+        with self.db.read() as conn:
+            rows = conn.execute(select(_A.c.urn, _A.c.metadata).where(*where)).all()
+        return {row.urn for row in rows if (loads(row.metadata) or {}).get("removed") is True}
+
     def referencing(self, urn: str) -> list[Edge]:
         """Every edge pointing at ``urn``: the aspects that hold a reference to it."""
         query = select(_E).where(_E.c.destination_urn == urn).order_by(_E.c.source_urn, _E.c.aspect)
