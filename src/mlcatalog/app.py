@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mlcatalog import __version__
-from mlcatalog.api import errors, openapi_entities, openapi_v3, restli, runs, timeline, trace
+from mlcatalog.api import errors, openapi_doc, openapi_entities, openapi_v3, restli, runs, timeline, trace
 from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
 from mlcatalog.services.entities import EntityService
@@ -41,6 +41,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="mlcatalog", version=__version__, lifespan=lifespan)
     errors.install(app)
+    openapi_doc.install(app)
     app.include_router(restli.router)
     app.include_router(openapi_v3.router)
     app.include_router(timeline.router)
