@@ -79,19 +79,67 @@ def _condition_headers() -> list[dict[str, Any]]:
     ]
 
 
+_V3_ITEM = {
+    "type": "object",
+    "required": ["urn"],
+    "properties": {"urn": {"type": "string", "example": URN_EXAMPLE}},
+    "additionalProperties": {
+        "type": "object",
+        "required": ["value"],
+        "properties": {"value": _OBJECT, "systemMetadata": _OBJECT, "headers": _OBJECT},
+    },
+}
+_VALUE_OF = {"type": "object", "properties": {"value": {}}}
+_URN_PARAM = {"name": "urn", "in": "path", "required": True, "schema": {"type": "string", "example": URN_EXAMPLE}}
+
+
 def _documented(entity_types: list[str], aspect_names: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
     """(path, method) -> the parts of the operation FastAPI cannot infer."""
-    value_of = {"type": "object", "properties": {"value": {}}}
-    v3_item = {
-        "type": "object",
-        "required": ["urn"],
-        "properties": {"urn": {"type": "string", "example": URN_EXAMPLE}},
-        "additionalProperties": {
-            "type": "object",
-            "required": ["value"],
-            "properties": {"value": _OBJECT, "systemMetadata": _OBJECT, "headers": _OBJECT},
+    return {**_restli_reads(aspect_names), **_restli_actions(entity_types, aspect_names), **_openapi_operations()}
+
+
+def _restli_reads(aspect_names: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
+    aspects_param = _query("aspects", {"type": "string"}, description="List(a,b) of aspect names")
+    return {
+        ("/aspects/{urn}", "get"): {
+            "parameters": [
+                _URN_PARAM,
+                _query("aspect", {"type": "string", "enum": aspect_names}, True),
+                _query("version", {"type": "integer", "minimum": 0}, description="0 (default) is the latest"),
+            ],
+            "responses": {
+                "200": _ok({"type": "object", "properties": {"aspect": _OBJECT, "version": {"type": "integer"}}}),
+                "404": _ERROR,
+            },
+        },
+        ("/entitiesV2/{urn}", "get"): {
+            "parameters": [_URN_PARAM, aspects_param],
+            "responses": {
+                "200": _ok(
+                    {
+                        "type": "object",
+                        "properties": {"entityName": {"type": "string"}, "urn": {"type": "string"}, "aspects": _OBJECT},
+                    }
+                )
+            },
+        },
+        ("/entities/{urn}", "get"): {
+            "parameters": [_URN_PARAM, aspects_param],
+            "responses": {"200": _ok({"type": "object", "properties": {"value": _OBJECT}})},
+        },
+        ("/relationships", "get"): {
+            "parameters": [
+                _query("urn", {"type": "string", "example": URN_EXAMPLE}, True),
+                _query("types", {"type": "string"}, description="A, List(A,B), or repeated"),
+                _query("direction", {"type": "string", "enum": ["INCOMING", "OUTGOING"]}, True),
+                _query("start", {"type": "integer", "minimum": 0}),
+                _query("count", {"type": "integer", "minimum": 0}),
+            ],
         },
     }
+
+
+def _restli_actions(entity_types: list[str], aspect_names: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
     aspects_action = {
         "parameters": [_query("action", {"type": "string", "enum": ["ingestProposal", "ingestProposalBatch", "getCount"]}, True)],
         "requestBody": _json(
@@ -106,76 +154,41 @@ def _documented(entity_types: list[str], aspect_names: list[str]) -> dict[tuple[
                 },
             }
         ),
-        "responses": {"200": _ok(value_of, '{"value": "success"} or {"value": <count>}'), "412": _ERROR, "422": _ERROR},
+        "responses": {"200": _ok(_VALUE_OF, '{"value": "success"} or {"value": <count>}'), "412": _ERROR, "422": _ERROR},
     }
-    v3_write = {
-        "parameters": [_query("async", {"type": "string", "enum": ["true", "false"]}), *_condition_headers()],
-        "requestBody": _json({"type": "array", "items": v3_item}),
-        "responses": {
-            "200": _ok({"type": "array", "items": v3_item}),
-            "202": _ok({"type": "array", "items": v3_item}),
-            "412": _ERROR,
+    entities_body = {
+        "type": "object",
+        "properties": {
+            "urn": {"type": "string", "example": URN_EXAMPLE},
+            "entity": {"type": "string", "enum": entity_types},
+            "start": {"type": "integer", "minimum": 0},
+            "count": {"type": "integer", "minimum": 0},
+            "dryRun": {"type": "boolean"},
         },
     }
-    urn_param = {"name": "urn", "in": "path", "required": True, "schema": {"type": "string", "example": URN_EXAMPLE}}
     return {
-        ("/aspects/{urn}", "get"): {
-            "parameters": [
-                urn_param,
-                _query("aspect", {"type": "string", "enum": aspect_names}, True),
-                _query("version", {"type": "integer", "minimum": 0}, description="0 (default) is the latest"),
-            ],
-            "responses": {
-                "200": _ok({"type": "object", "properties": {"aspect": _OBJECT, "version": {"type": "integer"}}}),
-                "404": _ERROR,
-            },
-        },
         ("/aspects", "post"): aspects_action,
         ("/aspects/", "post"): aspects_action,
-        ("/entitiesV2/{urn}", "get"): {
-            "parameters": [urn_param, _query("aspects", {"type": "string"}, description="List(a,b) of aspect names")],
-            "responses": {
-                "200": _ok(
-                    {
-                        "type": "object",
-                        "properties": {"entityName": {"type": "string"}, "urn": {"type": "string"}, "aspects": _OBJECT},
-                    }
-                )
-            },
-        },
-        ("/entities/{urn}", "get"): {
-            "parameters": [urn_param, _query("aspects", {"type": "string"}, description="List(a,b) of aspect names")],
-            "responses": {"200": _ok({"type": "object", "properties": {"value": _OBJECT}})},
-        },
         ("/entities", "post"): {
             "parameters": [_query("action", {"type": "string", "enum": ["delete", "listUrns", "deleteReferences"]}, True)],
-            "requestBody": _json(
-                {
-                    "type": "object",
-                    "properties": {
-                        "urn": {"type": "string", "example": URN_EXAMPLE},
-                        "entity": {"type": "string", "enum": entity_types},
-                        "start": {"type": "integer", "minimum": 0},
-                        "count": {"type": "integer", "minimum": 0},
-                        "dryRun": {"type": "boolean"},
-                    },
-                }
-            ),
-            "responses": {"200": _ok(value_of), "422": _ERROR},
+            "requestBody": _json(entities_body),
+            "responses": {"200": _ok(_VALUE_OF), "422": _ERROR},
         },
-        ("/relationships", "get"): {
-            "parameters": [
-                _query("urn", {"type": "string", "example": URN_EXAMPLE}, True),
-                _query("types", {"type": "string"}, description="A, List(A,B), or repeated"),
-                _query("direction", {"type": "string", "enum": ["INCOMING", "OUTGOING"]}, True),
-                _query("start", {"type": "integer", "minimum": 0}),
-                _query("count", {"type": "integer", "minimum": 0}),
-            ],
-        },
+    }
+
+
+def _openapi_operations() -> dict[tuple[str, str], dict[str, Any]]:
+    items = {"type": "array", "items": _V3_ITEM}
+    v3_write = {
+        "parameters": [_query("async", {"type": "string", "enum": ["true", "false"]}), *_condition_headers()],
+        "requestBody": _json(items),
+        "responses": {"200": _ok(items), "202": _ok(items), "412": _ERROR},
+    }
+    return {
         ("/openapi/v3/entity/{entity_type}", "post"): v3_write,
         ("/openapi/v3/entity/{entity_type}", "patch"): v3_write,
         ("/openapi/v3/entity/{entity_type}/batchGet", "post"): {
-            "requestBody": _json({"type": "array", "items": v3_item | {"additionalProperties": _OBJECT}}),
+            "requestBody": _json({"type": "array", "items": _V3_ITEM | {"additionalProperties": _OBJECT}}),
         },
         ("/openapi/v3/entity/{entity_type}/{rest}", "delete"): {"parameters": _condition_headers()},
         ("/openapi/v1/trace/write/{trace_id}", "post"): {
