@@ -8,15 +8,32 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mlcatalog import __version__
-from mlcatalog.api import errors, events, graphql, openapi_relationships, openapi_v3, restli, rules, timetravel
+from mlcatalog.api import (
+    errors,
+    events,
+    graphql,
+    openapi_doc,
+    openapi_entities,
+    openapi_relationships,
+    openapi_v3,
+    restli,
+    rules,
+    runs,
+    timeline,
+    timetravel,
+    trace,
+)
 from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
 from mlcatalog.services.entities import EntityService
 from mlcatalog.services.feed import FeedService, WebhookDeliverer
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.lineage import LineageService
+from mlcatalog.services.references import ReferenceService
 from mlcatalog.services.rules import RuleService
+from mlcatalog.services.runs import RunService
 from mlcatalog.services.search import SearchService
+from mlcatalog.services.timeline import TimelineService
 from mlcatalog.services.timetravel import TimeTravelService
 from mlcatalog.settings import Settings
 from mlcatalog.store.sql import open_store
@@ -29,15 +46,19 @@ def create_app(settings: Settings) -> FastAPI:
         store = open_store(settings.database_url)
         feed = FeedService(store, registry)
         entities = EntityService(store, registry)
+        ingest = IngestService(store, registry, max_versions=settings.retention_max_versions)
         app.state.services = Services(
             registry=registry,
             entities=entities,
-            ingest=IngestService(store, registry),
+            ingest=ingest,
             lineage=LineageService(store, registry),
             feed=feed,
             timetravel=TimeTravelService(store, registry, entities),
             rules=RuleService(store),
             search=SearchService(store, registry),
+            timeline=TimelineService(store, registry),
+            runs=RunService(store, registry, ingest),
+            references=ReferenceService(store, registry, ingest),
         )
         deliverer = WebhookDeliverer(feed) if settings.deliver_webhooks else None
         if deliverer:
@@ -51,6 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="mlcatalog", version=__version__, lifespan=lifespan)
     errors.install(app)
+    openapi_doc.install(app)
     app.include_router(restli.router)
     app.include_router(openapi_v3.router)
     app.include_router(graphql.router)
@@ -58,4 +80,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(events.router)
     app.include_router(timetravel.router)
     app.include_router(rules.router)
+    app.include_router(timeline.router)
+    app.include_router(runs.router)
+    app.include_router(trace.router)
+    app.include_router(openapi_entities.router)
     return app

@@ -28,3 +28,9 @@ class AlreadyExists(CatalogError):
     """CREATE / CREATE_ENTITY of something that exists (DataHub answers 422)."""
 
     status = 422
+
+
+class PreconditionFailed(CatalogError):
+    """A conditional write (If-Version-Match, If-Unmodified-Since, ...) whose condition no longer holds."""
+
+    status = 412

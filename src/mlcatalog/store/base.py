@@ -111,8 +111,16 @@ class WriteTransaction(Protocol):
 
     def delete_search_document(self, urn: str) -> None: ...
 
+    def prune_versions(self, urn: str, aspect: str, up_to: int) -> int: ...
+
+    def track_run(self, run: RunAspect) -> None: ...
+
+    def mark_rolled_back(self, run_id: str, now_ms: int) -> None: ...
+
 
 class Store(Protocol):
+    history: HistoryReads
+
     def transact(self, work: Callable[[WriteTransaction], T]) -> T: ...
 
     def get_aspect(self, urn: str, aspect: str, version: int = 0) -> AspectRecord | None: ...
@@ -215,3 +223,46 @@ class SearchPage:
     total: int | None
     hits: list[SearchHit]
     facets: dict[str, list[tuple[str, int]]]
+
+
+@dataclass(frozen=True)
+class RunAspect:
+    """One aspect an ingestion run wrote, with what it held before the run's first write."""
+
+    run_id: str
+    urn: str
+    aspect: str
+    previous_value: dict[str, Any] | None
+    previous_system_metadata: dict[str, Any] | None
+    created_entity: bool
+    first_on: int
+    last_on: int
+    rolled_back_on: int | None = None
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: str
+    rows: int
+    first_on: int
+    last_on: int
+
+
+class HistoryReads(Protocol):
+    """Reads over versions, the change log and ingestion runs (``Store.history``)."""
+
+    def change_log(self, urn: str, aspects: Sequence[str] | None = None) -> list[ChangeRecord]: ...
+
+    def versions(self, urn: str, aspect: str) -> list[AspectRecord]: ...
+
+    def runs(self, start: int, count: int, include_rolled_back: bool) -> list[RunSummary]: ...
+
+    def run_aspects(self, run_id: str, include_rolled_back: bool) -> list[RunAspect]: ...
+
+    def count_aspects(self, aspect: str, urn_like: str | None) -> int: ...
+
+    def scroll_urns(self, key_aspect: str, urn_prefix: str, after: str | None, count: int) -> list[str]: ...
+
+    def removed_urns(self, urn_prefix: str) -> set[str]: ...
+
+    def referencing(self, urn: str) -> list[Edge]: ...

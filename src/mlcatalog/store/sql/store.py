@@ -22,6 +22,7 @@ from mlcatalog.store.base import (
 from mlcatalog.store.sql import graph, search, tables
 from mlcatalog.store.sql.codec import aspect_record, loads
 from mlcatalog.store.sql.database import Database
+from mlcatalog.store.sql.history import SqlHistory
 from mlcatalog.store.sql.writes import SqlWriteTransaction
 
 T = TypeVar("T")
@@ -32,6 +33,7 @@ _RETRIES = 8
 class SqlStore:
     def __init__(self, database: Database) -> None:
         self.db = database
+        self.history = SqlHistory(database)
 
     def transact(self, work: Callable[[SqlWriteTransaction], T]) -> T:
         """Run ``work`` in one write transaction, retrying when a concurrent writer won a race

@@ -153,3 +153,20 @@ search_field = Table(
     Column("num", Float, nullable=True),
     Index("ix_search_field_value", "field", "value_lc", "urn"),
 )
+
+# Which aspects each ingestion run (systemMetadata.runId) wrote, and what they held before it:
+# what `datahub ingest show` lists and what `datahub ingest rollback` restores.
+run_aspects = Table(
+    "ingestion_run_aspect",
+    metadata,
+    Column("run_id", String(255), primary_key=True),
+    Column("urn", String(500), primary_key=True),
+    Column("aspect", String(200), primary_key=True),
+    Column("previous_metadata", Text, nullable=True),
+    Column("previous_systemmetadata", Text, nullable=True),
+    Column("created_entity", Boolean, nullable=False, default=False),
+    Column("first_on", BigInteger, nullable=False),
+    Column("last_on", BigInteger, nullable=False),
+    Column("rolled_back_on", BigInteger, nullable=True),
+    Index("ix_run_aspect_last_on", "last_on"),
+)
