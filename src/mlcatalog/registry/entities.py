@@ -129,7 +129,8 @@ class EntityRegistry:
             parsed = Urn.from_string(urn)
         except Exception as exc:  # the SDK raises several exception types for bad URNs
             raise InvalidInput(f"{field_name}: malformed URN {urn!r}: {exc}", field=field_name) from exc
-        entity_type = parsed.entity_type
+        # Not parsed.entity_type: VersionSetUrn has a key field of that name (the versioned entity's type).
+        entity_type = getattr(type(parsed), "ENTITY_TYPE", None) or parsed.entity_type
         if entity_type not in self.entities:
             raise InvalidInput(f"{field_name}: unknown entity type {entity_type!r} in URN {urn!r}", field=field_name)
         entity = self.entities[entity_type]

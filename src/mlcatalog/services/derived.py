@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from mlcatalog.registry.entities import AspectSpec, ParsedUrn
 from mlcatalog.services.graph import edges_for
+from mlcatalog.services.proposals import Proposal
 from mlcatalog.store.base import WriteTransaction
 
 STATUS_ASPECT = "status"
@@ -32,8 +33,9 @@ class DerivedIndex(Protocol):
 
     def entity_deleted(self, tx: WriteTransaction, target: ParsedUrn) -> None: ...
 
-    def batch_finished(self, tx: WriteTransaction, changes: list[AspectChange]) -> None:
-        """After the whole batch is applied, before commit; raising a CatalogError refuses the batch."""
+    def batch_finished(self, tx: WriteTransaction, changes: list[AspectChange]) -> list[Proposal] | None:
+        """After the whole batch is applied, before commit. Raising a CatalogError refuses the batch;
+        returned proposals (side effects such as isLatest flags) are applied in the same transaction."""
 
 
 class GraphIndex:
@@ -49,11 +51,12 @@ class GraphIndex:
         tx.delete_edges_from(target.urn)
         tx.mark_removed(target.urn, False)
 
-    def batch_finished(self, tx: WriteTransaction, changes: list[AspectChange]) -> None:
+    def batch_finished(self, tx: WriteTransaction, changes: list[AspectChange]) -> list[Proposal] | None:
         return None
 
 
 def default_indexes() -> list[DerivedIndex]:
-    from mlcatalog.services.rules import PromotionGuard  # rules build on this module's types
+    from mlcatalog.services.rules import PromotionGuard  # these build on this module's types
+    from mlcatalog.services.versions import VersionSetMaintainer
 
-    return [GraphIndex(), PromotionGuard()]
+    return [GraphIndex(), VersionSetMaintainer(), PromotionGuard()]

@@ -35,6 +35,9 @@ class WriteResult:
     changed: bool
 
 
+SIDE_EFFECT_ROUNDS = 3  # side effects of side effects settle quickly (isLatest flags converge in one round)
+
+
 class IngestService:
     def __init__(self, store: Store, registry: EntityRegistry, indexes: list[DerivedIndex] | None = None) -> None:
         self.store = store
@@ -48,7 +51,13 @@ class IngestService:
         def work(tx: WriteTransaction) -> list[WriteResult]:
             writer = _BatchWriter(actor, now_ms, self.indexes, self.registry)
             results = [writer.apply(tx, item) for item in prepared]
-            writer.finish(tx)
+            for _round in range(SIDE_EFFECT_ROUNDS):
+                follow_ups = writer.finish(tx)
+                if not follow_ups:
+                    break
+                writer.changes = []
+                for proposal in follow_ups:
+                    writer.apply(tx, self._prepare(proposal))
             return results
 
         return self.store.transact(work)
@@ -192,9 +201,12 @@ class _BatchWriter:
         for index in self.indexes:
             index.aspect_changed(tx, change)
 
-    def finish(self, tx: WriteTransaction) -> None:
+    def finish(self, tx: WriteTransaction) -> list[Proposal]:
+        """Let every hook judge the batch; collect the side-effect proposals they ask for."""
+        follow_ups: list[Proposal] = []
         for index in self.indexes:
-            index.batch_finished(tx, self.changes)
+            follow_ups.extend(index.batch_finished(tx, self.changes) or [])
+        return follow_ups
 
     def _system_metadata(self, proposal: Proposal) -> dict[str, Any]:
         system_metadata = dict(proposal.system_metadata or {})

@@ -77,10 +77,11 @@ class PromotionGuard:
     def batch_finished(self, tx: WriteTransaction, changes: list[AspectChange]) -> None:
         guarded = [c for c in changes if c.spec.name in {"versionProperties", "deprecation"} and _triggers(c)]
         if not guarded:
-            return
+            return None
         rules = tx.promotion_rules()
         for change in guarded:
             self._check(tx, change, rules)
+        return None
 
     def _check(self, tx: WriteTransaction, change: AspectChange, rules: list[dict[str, Any]]) -> None:
         triggers = _triggers(change)

@@ -79,6 +79,16 @@ class SqlWriteTransaction:
         if edges:
             self.conn.execute(insert(table), [edge_row(edge) for edge in edges])
 
+    def sources_of(self, destination: str, relationship: str, limit: int) -> list[str]:
+        table = tables.edges
+        query = (
+            select(table.c.source_urn)
+            .where(table.c.destination_urn == destination, table.c.relationship == relationship)
+            .order_by(table.c.source_urn)
+            .limit(limit)
+        )
+        return list(self.conn.execute(query).scalars())
+
     def promotion_rules(self) -> list[dict[str, Any]]:
         return rules_in(self.conn)
 
