@@ -10,6 +10,7 @@ from mlcatalog.registry.entities import EntityRegistry
 from mlcatalog.services.entities import EntityService
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.proposals import SYSTEM_ACTOR
+from mlcatalog.services.tokens import TokenService
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class Services:
     registry: EntityRegistry
     entities: EntityService
     ingest: IngestService
+    tokens: TokenService
 
 
 def services(request: Request) -> Services:
@@ -24,5 +26,5 @@ def services(request: Request) -> Services:
 
 
 def actor(request: Request) -> str:
-    """Who is writing; authentication (a later issue) will set it from the token."""
+    """Who is writing: the token's user when authentication is on (set by api/auth.py)."""
     return getattr(request.state, "actor", SYSTEM_ACTOR)

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from mlcatalog import __version__
+from mlcatalog.api.auth import authorize_proposals
 from mlcatalog.api.deps import actor, services
 from mlcatalog.api.wire import envelope, json_body, query_int, query_list, restli_proposal
 from mlcatalog.errors import InvalidInput
@@ -67,6 +68,7 @@ async def aspects_action(request: Request) -> Response:
         proposals = [restli_proposal(item, f"proposals[{i}]") for i, item in enumerate(raw)]
     else:
         raise InvalidInput(f"action: unsupported action {action!r} on /aspects", field="action")
+    authorize_proposals(request, proposals)
     await run_in_threadpool(svc.ingest.ingest, proposals, actor(request))
     return JSONResponse(SUCCESS)
 

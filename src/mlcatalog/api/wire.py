@@ -8,7 +8,8 @@ from typing import Any
 
 from fastapi import Request
 
-from mlcatalog.errors import InvalidInput
+from mlcatalog.errors import InvalidInput, LimitExceeded
+from mlcatalog.limits import Limits
 from mlcatalog.registry.entities import AspectSpec
 from mlcatalog.services.proposals import Proposal
 from mlcatalog.store.base import AspectRecord
@@ -21,10 +22,15 @@ async def json_body(request: Request) -> Any:
     raw = await request.body()
     if not raw:
         raise InvalidInput("body: a JSON body is required", field="body")
+    limits: Limits = request.app.state.services.ingest.limits
     try:
-        return json.loads(raw)
+        body = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"body: malformed JSON: {exc}", field="body") from exc
+    except RecursionError as exc:
+        raise LimitExceeded(f"body: JSON nested deeper than max_json_depth={limits.max_json_depth}", field="body") from exc
+    limits.check_value(body, "body", strings=False)  # rest.li carries whole aspects as strings; ingest checks those
+    return body
 
 
 def query_list(request: Request, name: str) -> list[str]:
