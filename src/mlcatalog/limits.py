@@ -8,14 +8,16 @@ message naming the bound and the variable that raises it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from mlcatalog.errors import LimitExceeded, PayloadTooLarge
+from mlcatalog.errors import InvalidInput, LimitExceeded, PayloadTooLarge
 
 # metadata_aspect_v2.urn and the edge columns are VARCHAR(500), as on DataHub.
 URN_COLUMN_LENGTH = 500
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class Limits:
                 if strings and len(node) > self.max_string_length:
                     message = _exceeded("string", f"{len(node)} characters", "max_string_length", self.max_string_length)
                     raise LimitExceeded(f"{label}: {message}", field=label)
+                _check_text(node, label)
                 continue
             if not isinstance(node, (dict, list)):
                 continue
@@ -80,9 +83,21 @@ class Limits:
                 raise LimitExceeded(f"{label}: {message}", field=label)
             children = node.items() if isinstance(node, dict) else enumerate(node)
             for key, child in children:
-                if strings and isinstance(key, str) and len(key) > self.max_string_length:
-                    raise LimitExceeded(f"{label}: object key longer than max_string_length", field=label)
+                if isinstance(key, str):
+                    if strings and len(key) > self.max_string_length:
+                        raise LimitExceeded(f"{label}: object key longer than max_string_length", field=label)
+                    _check_text(key, label)
                 stack.append((child, depth + 1))
+
+
+def _check_text(text: str, label: str) -> None:
+    """Text both databases can store: no NUL (PostgreSQL refuses it) and no lone UTF-16 surrogates."""
+    if text.isascii():
+        if "\x00" in text:
+            raise InvalidInput(f"{label}: strings may not contain NUL (\\u0000)", field=label)
+        return
+    if "\x00" in text or _SURROGATE.search(text):
+        raise InvalidInput(f"{label}: strings must be valid Unicode without NUL or lone surrogates", field=label)
 
 
 def env_name(limit: str) -> str:

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from mlcatalog import __version__
 from mlcatalog.api.auth import authorize_proposals
 from mlcatalog.api.deps import actor, services
-from mlcatalog.api.wire import envelope, json_body, query_int, query_list, restli_proposal
+from mlcatalog.api.wire import body_int, envelope, json_body, query_int, query_list, restli_proposal
 from mlcatalog.errors import InvalidInput
 from mlcatalog.services.entities import DEFAULT_RELATIONSHIP_PAGE
 
@@ -111,7 +111,7 @@ async def entities_action(request: Request) -> Response:
         rows = await run_in_threadpool(svc.ingest.delete_entity, urn, actor(request))
         return JSONResponse({"value": {"urn": urn, "rows": rows, "timeseriesRows": 0}})
     if action == "listUrns":
-        start, count = int(body.get("start", 0)), int(body.get("count", 10))
+        start, count = body_int(body, "start", 0), body_int(body, "count", 10)
         total, urns = await run_in_threadpool(svc.entities.list_urns, body.get("entity"), start, count)
         return JSONResponse({"value": {"entities": urns, "start": start, "count": len(urns), "total": total}})
     raise InvalidInput(f"action: unsupported action {action!r} on /entities", field="action")

@@ -101,13 +101,13 @@ class EntityRegistry:
         return bounded
 
     def entity(self, name: str) -> EntitySpec:
-        spec = self.entities.get(name)
+        spec = self.entities.get(name) if isinstance(name, str) else None
         if spec is None:
             raise InvalidInput(f"entityType: unknown entity type {name!r}", field="entityType")
         return spec
 
     def aspect(self, name: str) -> AspectSpec:
-        spec = self.aspects.get(name)
+        spec = self.aspects.get(name) if isinstance(name, str) else None
         if spec is None:
             raise InvalidInput(f"aspectName: unknown aspect {name!r}", field="aspectName")
         return spec
@@ -125,6 +125,8 @@ class EntityRegistry:
         """Parse and validate a URN of a registered entity type, deriving its key aspect."""
         if not isinstance(urn, str) or not urn:
             raise InvalidInput(f"{field_name}: a URN string is required", field=field_name)
+        if "\x00" in urn:
+            raise InvalidInput(f"{field_name}: a URN may not contain NUL (\\u0000)", field=field_name)
         if len(urn) > self.max_urn_length:
             raise LimitExceeded(
                 f"{field_name}: URN of {len(urn)} characters exceeds max_urn_length={self.max_urn_length} "

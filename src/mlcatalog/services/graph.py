@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mlcatalog.errors import InvalidInput
+from mlcatalog.limits import URN_COLUMN_LENGTH
 from mlcatalog.registry.annotations import values_at
 from mlcatalog.registry.entities import AspectSpec
 from mlcatalog.store.base import Edge
@@ -18,6 +20,9 @@ def edges_for(urn: str, spec: AspectSpec, value: dict[str, Any] | None, now_ms: 
         for destination in values_at(value, relationship.path):
             if not isinstance(destination, str) or not destination.startswith("urn:"):
                 continue
+            if len(destination) > URN_COLUMN_LENGTH:
+                where = ".".join((spec.name, *relationship.path))
+                raise InvalidInput(f"{where}: URN longer than {URN_COLUMN_LENGTH} characters", field=where)
             key = (relationship.name, destination)
             found.setdefault(
                 key,
