@@ -126,8 +126,11 @@ class AuthMiddleware:
         self.enabled = enabled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.enabled or scope["path"] in PUBLIC_PATHS:
+        if scope["type"] not in {"http", "websocket"} or not self.enabled or scope["path"] in PUBLIC_PATHS:
             await self.app(scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
             return
         try:
             principal, receive = await self._authorize(scope, receive)
@@ -140,6 +143,17 @@ class AuthMiddleware:
         state = scope.setdefault("state", {})
         state["principal"] = principal
         state["actor"] = principal.actor
+        await self.app(scope, receive, send)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Websockets (none yet; GraphQL subscriptions some day) need a reader token too."""
+        try:
+            token = bearer_token(Headers(scope=scope))
+            principal = await to_thread.run_sync(scope["app"].state.services.tokens.authenticate, token)
+        except CatalogError:
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        scope.setdefault("state", {}).update(principal=principal, actor=principal.actor)
         await self.app(scope, receive, send)
 
     async def _authorize(self, scope: Scope, receive: Receive) -> tuple[Principal, Receive]:
