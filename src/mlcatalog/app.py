@@ -8,11 +8,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mlcatalog import __version__
-from mlcatalog.api import auth, errors, limits, openapi_v3, restli, tokens
+from mlcatalog.api import auth, errors, events, graphql, limits, openapi_relationships, openapi_v3, restli, rules, timetravel
+from mlcatalog.api import tokens as token_api
 from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
 from mlcatalog.services.entities import EntityService
+from mlcatalog.services.feed import FeedService, WebhookDeliverer
 from mlcatalog.services.ingest import IngestService
+from mlcatalog.services.lineage import LineageService
+from mlcatalog.services.rules import RuleService
+from mlcatalog.services.timetravel import TimeTravelService
 from mlcatalog.services.tokens import TokenService
 from mlcatalog.settings import Settings
 from mlcatalog.store.sql import open_store
@@ -24,15 +29,26 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         registry = get_registry().with_max_urn_length(settings.limits.max_urn_length)
         store = open_store(settings.database_url, statement_timeout_ms=settings.limits.statement_timeout_ms)
+        feed = FeedService(store, registry)
+        entities = EntityService(store, registry, settings.limits)
         app.state.services = Services(
             registry=registry,
-            entities=EntityService(store, registry, settings.limits),
+            entities=entities,
             ingest=IngestService(store, registry, limits=settings.limits),
+            lineage=LineageService(store, registry),
+            feed=feed,
+            timetravel=TimeTravelService(store, registry, entities),
+            rules=RuleService(store),
             tokens=TokenService(SqlTokenStore(store.db)),
         )
+        deliverer = WebhookDeliverer(feed) if settings.deliver_webhooks else None
+        if deliverer:
+            deliverer.start()
         try:
             yield
         finally:
+            if deliverer:
+                deliverer.stop()
             store.close()
 
     app = FastAPI(title="mlcatalog", version=__version__, lifespan=lifespan)
@@ -41,5 +57,10 @@ def create_app(settings: Settings) -> FastAPI:
     limits.install(app, settings.limits)  # outermost: refuses oversized bodies before anything reads them
     app.include_router(restli.router)
     app.include_router(openapi_v3.router)
-    app.include_router(tokens.router)
+    app.include_router(graphql.router)
+    app.include_router(openapi_relationships.router)
+    app.include_router(events.router)
+    app.include_router(timetravel.router)
+    app.include_router(rules.router)
+    app.include_router(token_api.router)
     return app

@@ -8,7 +8,11 @@ from click_default_group import DefaultGroup
 from sqlalchemy.engine import make_url
 
 from mlcatalog import __version__
+from mlcatalog.cli_feed import events, webhooks
+from mlcatalog.cli_graph import graph, impact
+from mlcatalog.cli_rules import rules
 from mlcatalog.cli_tokens import token
+from mlcatalog.cli_versions import aliases, get_as_of
 from mlcatalog.settings import Settings, is_loopback
 
 
@@ -66,3 +70,10 @@ def upgrade(database_url: str | None) -> None:
 
 
 main.add_command(token)
+main.add_command(webhooks)
+main.add_command(events)
+main.add_command(aliases)
+main.add_command(get_as_of)
+main.add_command(rules)
+main.add_command(graph)
+main.add_command(impact)

@@ -44,6 +44,7 @@ class Settings:
     port: int = DEFAULT_PORT
     auth: bool | None = None  # None: on whenever the server listens beyond loopback
     limits: Limits = field(default_factory=Limits)
+    deliver_webhooks: bool = True
 
     @property
     def auth_enabled(self) -> bool:
@@ -57,6 +58,7 @@ class Settings:
             "port": int(os.environ.get("MLCATALOG_PORT", DEFAULT_PORT)),
             "auth": _env_flag("MLCATALOG_AUTH"),
             "limits": Limits.from_env(),
+            "deliver_webhooks": os.environ.get("MLCATALOG_DELIVER_WEBHOOKS", "true").lower() != "false",
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -33,6 +33,12 @@ from tests.support.tokens import create_token
         ("DELETE", "/openapi/v3/entity/mlModelGroup/urn", [], "admin"),
         ("GET", "/mlcatalog/v1/tokens", [], "admin"),
         ("POST", "/mlcatalog/v1/tokens/", [], "admin"),
+        ("GET", "/openapi/v1/webhooks", [], "admin"),
+        ("POST", "/openapi/v1/webhooks", [], "admin"),
+        ("GET", "/openapi/v1/events", [], "reader"),
+        ("GET", "/openapi/v1/promotion-rules", [], "reader"),
+        ("POST", "/openapi/v1/promotion-rules", [], "admin"),
+        ("GET", "/openapi/v1/asof/urn", [], "reader"),
     ],
 )
 def test_required_role(method: str, path: str, actions: list[str], role: str) -> None:
@@ -47,6 +53,7 @@ def test_graphql_queries_read_and_mutations_write() -> None:
     assert is_mutation(b"not json")
     assert required_role("POST", "/api/graphql", [], graphql_mutation=False) == "reader"
     assert required_role("POST", "/api/graphql", [], graphql_mutation=True) == "editor"
+    assert required_role("POST", "/api/v2/graphql", [], graphql_mutation=False) == "reader"
 
 
 def test_tokens_never_reach_the_server_log(make_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

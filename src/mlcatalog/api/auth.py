@@ -27,6 +27,11 @@ from mlcatalog.services.tokens import ROLES, Principal
 # the API description (identical on every install).
 PUBLIC_PATHS = frozenset({"/config", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
 TOKEN_API = "/mlcatalog/v1/tokens"
+GRAPHQL_PATHS = frozenset({"/api/graphql", "/api/v2/graphql"})
+# Admin for every method: tokens, and webhooks (they send all metadata, signed, to any URL).
+ADMIN_PREFIXES = (TOKEN_API, "/openapi/v1/webhooks")
+# Admin to change: promotion rules govern what editors may do.
+ADMIN_WRITE_PREFIXES = ("/openapi/v1/promotion-rules",)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # rest.li actions that only read (POST because rest.li actions are POSTs).
 READ_ACTIONS = frozenset(
@@ -56,13 +61,13 @@ CHALLENGE = 'Bearer realm="mlcatalog"'
 def required_role(method: str, path: str, actions: Iterable[str], graphql_mutation: bool = False) -> str:
     """The least role that may make this call."""
     path = path.rstrip("/") or "/"
-    if path == TOKEN_API or path.startswith(TOKEN_API + "/"):
+    if _under(path, ADMIN_PREFIXES):
         return "admin"
     if method in READ_METHODS:
         return "reader"
-    if method == "DELETE":
+    if method == "DELETE" or _under(path, ADMIN_WRITE_PREFIXES):
         return "admin"
-    if path == "/api/graphql":
+    if path in GRAPHQL_PATHS:
         return "editor" if graphql_mutation else "reader"
     if path.startswith("/openapi/v1/trace/") or path.endswith(READ_SUFFIXES):
         return "reader"
@@ -70,6 +75,10 @@ def required_role(method: str, path: str, actions: Iterable[str], graphql_mutati
         needed = [_action_role(action) for action in actions]
         return max(needed, key=ROLES.index)
     return "editor"
+
+
+def _under(path: str, prefixes: tuple[str, ...]) -> bool:
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in prefixes)
 
 
 def _action_role(action: str) -> str:
@@ -162,7 +171,7 @@ class AuthMiddleware:
         principal: Principal = await to_thread.run_sync(tokens.authenticate, token)
         method, path = scope["method"], scope["path"]
         mutation = False
-        if method == "POST" and path.rstrip("/") == "/api/graphql":
+        if method == "POST" and path.rstrip("/") in GRAPHQL_PATHS:
             body = await _read_body(receive)
             mutation, receive = is_mutation(body), _replay(body, receive)
         actions = QueryParams(scope.get("query_string", b"")).getlist("action")

@@ -61,12 +61,14 @@ class EntityService:
         direction: str,
         start: int = 0,
         count: int = DEFAULT_RELATIONSHIP_PAGE,
+        include_removed: bool = False,
     ) -> tuple[int, list[RelatedEntity]]:
+        """Related entities; soft-deleted ones (status.removed) only when ``include_removed``."""
         if direction not in {"INCOMING", "OUTGOING"}:
             raise InvalidInput(f"direction: must be INCOMING or OUTGOING, got {direction!r}", field="direction")
         self.limits.check_page(start, count)
         target = self.registry.parse_urn(urn)
-        return self.store.related(target.urn, relationships, direction == "INCOMING", start, count)
+        return self.store.related(target.urn, relationships, direction == "INCOMING", start, count, include_removed)
 
     def list_urns(self, entity_type: str, start: int, count: int) -> tuple[int, list[str]]:
         entity = self.registry.entity(entity_type)
