@@ -9,9 +9,11 @@ from fastapi import FastAPI
 
 from mlcatalog import __version__
 from mlcatalog.api import (
+    auth,
     errors,
     events,
     graphql,
+    limits,
     openapi_doc,
     openapi_entities,
     openapi_relationships,
@@ -23,6 +25,7 @@ from mlcatalog.api import (
     timetravel,
     trace,
 )
+from mlcatalog.api import tokens as token_api
 from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
 from mlcatalog.services.entities import EntityService
@@ -35,18 +38,20 @@ from mlcatalog.services.runs import RunService
 from mlcatalog.services.search import SearchService
 from mlcatalog.services.timeline import TimelineService
 from mlcatalog.services.timetravel import TimeTravelService
+from mlcatalog.services.tokens import TokenService
 from mlcatalog.settings import Settings
 from mlcatalog.store.sql import open_store
+from mlcatalog.store.sql.tokens import SqlTokenStore
 
 
 def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        registry = get_registry()
-        store = open_store(settings.database_url)
+        registry = get_registry().with_max_urn_length(settings.limits.max_urn_length)
+        store = open_store(settings.database_url, statement_timeout_ms=settings.limits.statement_timeout_ms)
         feed = FeedService(store, registry)
-        entities = EntityService(store, registry)
-        ingest = IngestService(store, registry, max_versions=settings.retention_max_versions)
+        entities = EntityService(store, registry, settings.limits)
+        ingest = IngestService(store, registry, max_versions=settings.retention_max_versions, limits=settings.limits)
         app.state.services = Services(
             registry=registry,
             entities=entities,
@@ -59,6 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
             timeline=TimelineService(store, registry),
             runs=RunService(store, registry, ingest),
             references=ReferenceService(store, registry, ingest),
+            tokens=TokenService(SqlTokenStore(store.db)),
         )
         deliverer = WebhookDeliverer(feed) if settings.deliver_webhooks else None
         if deliverer:
@@ -73,6 +79,8 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="mlcatalog", version=__version__, lifespan=lifespan)
     errors.install(app)
     openapi_doc.install(app)
+    auth.install(app, settings.auth_enabled)
+    limits.install(app, settings.limits)  # outermost: refuses oversized bodies before anything reads them
     app.include_router(restli.router)
     app.include_router(openapi_v3.router)
     app.include_router(graphql.router)
@@ -84,4 +92,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(runs.router)
     app.include_router(trace.router)
     app.include_router(openapi_entities.router)
+    app.include_router(token_api.router)
     return app

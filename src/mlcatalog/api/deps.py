@@ -18,6 +18,7 @@ from mlcatalog.services.runs import RunService
 from mlcatalog.services.search import SearchService
 from mlcatalog.services.timeline import TimelineService
 from mlcatalog.services.timetravel import TimeTravelService
+from mlcatalog.services.tokens import TokenService
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Services:
     timeline: TimelineService
     runs: RunService
     references: ReferenceService
+    tokens: TokenService
 
 
 def services(request: Request) -> Services:
@@ -40,5 +42,5 @@ def services(request: Request) -> Services:
 
 
 def actor(request: Request) -> str:
-    """Who is writing; authentication (a later issue) will set it from the token."""
+    """Who is writing: the token's user when authentication is on (set by api/auth.py)."""
     return getattr(request.state, "actor", SYSTEM_ACTOR)

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from mlcatalog.api.deps import actor, services
 from mlcatalog.api.wire import json_body, query_int
+from mlcatalog.errors import InvalidInput
 
 router = APIRouter(prefix="/openapi/v1")
 STREAM_POLL_SECONDS = 0.5
@@ -29,7 +30,10 @@ async def events(request: Request) -> dict[str, Any]:
 async def event_stream(request: Request) -> StreamingResponse:
     """Server-sent events; resumes after ``Last-Event-ID`` (or ``after``) on reconnect."""
     feed = services(request).feed
-    after = int(request.headers.get("last-event-id") or query_int(request, "after", 0))
+    last_event = request.headers.get("last-event-id", "")
+    if last_event and not last_event.isdigit():
+        raise InvalidInput(f"Last-Event-ID: expected an event sequence number, got {last_event[:40]!r}", field="Last-Event-ID")
+    after = int(last_event) if last_event else query_int(request, "after", 0)
 
     async def stream(cursor: int) -> AsyncIterator[str]:
         yield ": connected\n\n"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlcatalog.errors import AlreadyExists, CatalogError, InvalidInput
+from mlcatalog.limits import Limits
 from mlcatalog.registry.entities import AspectSpec, EntityRegistry, ParsedUrn
 from mlcatalog.services import conditions
 from mlcatalog.services.derived import AspectChange, DerivedIndex, default_indexes
@@ -45,11 +46,17 @@ SIDE_EFFECT_ROUNDS = 3  # side effects of side effects settle quickly (isLatest 
 
 class IngestService:
     def __init__(
-        self, store: Store, registry: EntityRegistry, indexes: list[DerivedIndex] | None = None, max_versions: int = 0
+        self,
+        store: Store,
+        registry: EntityRegistry,
+        indexes: list[DerivedIndex] | None = None,
+        max_versions: int = 0,
+        limits: Limits | None = None,
     ) -> None:
         """``max_versions``: versions kept per aspect, the latest included (0 keeps all)."""
         self.store = store
         self.registry = registry
+        self.limits = limits or Limits()
         self.indexes = default_indexes() if indexes is None else indexes
         self.max_versions = max_versions
 
@@ -60,6 +67,7 @@ class IngestService:
         after: Callable[[WriteTransaction, int], None] | None = None,
     ) -> list[WriteResult]:
         """Apply ``proposals`` in one transaction; ``after(tx, now_ms)`` joins it (rollback marks its run)."""
+        self.limits.check_batch(len(proposals))
         prepared = [self._prepare(p) for p in proposals]
         now_ms = int(time.time() * 1000)
 
@@ -124,6 +132,7 @@ class IngestService:
         if not proposal.aspect_name:
             raise InvalidInput("aspectName: required", field="aspectName")
         spec = self.registry.aspect_of(target.entity, proposal.aspect_name)
+        self.limits.check_value(proposal.value, "aspect.value")
         if proposal.change_type in {"PATCH", "DELETE"}:
             return Prepared(proposal, target, spec)
         if not isinstance(proposal.value, dict):

@@ -78,6 +78,19 @@ change_log = Table(
     Index("ix_change_log_urn", "urn", "seq"),
 )
 
+access_tokens = Table(
+    "mlcatalog_access_token",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("user_name", String(128), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_on", BigInteger, nullable=False),
+    Column("expires_on", BigInteger, nullable=True),
+    Column("revoked_on", BigInteger, nullable=True),
+    Column("created_by", String(255), nullable=False),
+)
+
 webhooks = Table(
     "mlcatalog_webhook",
     metadata,
