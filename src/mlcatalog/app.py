@@ -8,14 +8,32 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mlcatalog import __version__
-from mlcatalog.api import errors, openapi_doc, openapi_entities, openapi_v3, restli, runs, timeline, trace
+from mlcatalog.api import (
+    errors,
+    events,
+    graphql,
+    openapi_doc,
+    openapi_entities,
+    openapi_relationships,
+    openapi_v3,
+    restli,
+    rules,
+    runs,
+    timeline,
+    timetravel,
+    trace,
+)
 from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
 from mlcatalog.services.entities import EntityService
+from mlcatalog.services.feed import FeedService, WebhookDeliverer
 from mlcatalog.services.ingest import IngestService
+from mlcatalog.services.lineage import LineageService
 from mlcatalog.services.references import ReferenceService
+from mlcatalog.services.rules import RuleService
 from mlcatalog.services.runs import RunService
 from mlcatalog.services.timeline import TimelineService
+from mlcatalog.services.timetravel import TimeTravelService
 from mlcatalog.settings import Settings
 from mlcatalog.store.sql import open_store
 
@@ -25,18 +43,29 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         registry = get_registry()
         store = open_store(settings.database_url)
+        feed = FeedService(store, registry)
+        entities = EntityService(store, registry)
         ingest = IngestService(store, registry, max_versions=settings.retention_max_versions)
         app.state.services = Services(
             registry=registry,
-            entities=EntityService(store, registry),
+            entities=entities,
             ingest=ingest,
+            lineage=LineageService(store, registry),
+            feed=feed,
+            timetravel=TimeTravelService(store, registry, entities),
+            rules=RuleService(store),
             timeline=TimelineService(store, registry),
             runs=RunService(store, registry, ingest),
             references=ReferenceService(store, registry, ingest),
         )
+        deliverer = WebhookDeliverer(feed) if settings.deliver_webhooks else None
+        if deliverer:
+            deliverer.start()
         try:
             yield
         finally:
+            if deliverer:
+                deliverer.stop()
             store.close()
 
     app = FastAPI(title="mlcatalog", version=__version__, lifespan=lifespan)
@@ -44,6 +73,11 @@ def create_app(settings: Settings) -> FastAPI:
     openapi_doc.install(app)
     app.include_router(restli.router)
     app.include_router(openapi_v3.router)
+    app.include_router(graphql.router)
+    app.include_router(openapi_relationships.router)
+    app.include_router(events.router)
+    app.include_router(timetravel.router)
+    app.include_router(rules.router)
     app.include_router(timeline.router)
     app.include_router(runs.router)
     app.include_router(trace.router)

@@ -20,6 +20,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
     retention_max_versions: int = 0  # versions kept per aspect, the latest included; 0 keeps all
+    deliver_webhooks: bool = True
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -28,6 +29,7 @@ class Settings:
             "host": os.environ.get("MLCATALOG_HOST", "127.0.0.1"),
             "port": int(os.environ.get("MLCATALOG_PORT", DEFAULT_PORT)),
             "retention_max_versions": int(os.environ.get("MLCATALOG_RETENTION_MAX_VERSIONS", 0)),
+            "deliver_webhooks": os.environ.get("MLCATALOG_DELIVER_WEBHOOKS", "true").lower() != "false",
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]

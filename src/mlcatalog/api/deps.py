@@ -8,11 +8,15 @@ from fastapi import Request
 
 from mlcatalog.registry.entities import EntityRegistry
 from mlcatalog.services.entities import EntityService
+from mlcatalog.services.feed import FeedService
 from mlcatalog.services.ingest import IngestService
+from mlcatalog.services.lineage import LineageService
 from mlcatalog.services.proposals import SYSTEM_ACTOR
 from mlcatalog.services.references import ReferenceService
+from mlcatalog.services.rules import RuleService
 from mlcatalog.services.runs import RunService
 from mlcatalog.services.timeline import TimelineService
+from mlcatalog.services.timetravel import TimeTravelService
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,10 @@ class Services:
     timeline: TimelineService
     runs: RunService
     references: ReferenceService
+    lineage: LineageService
+    feed: FeedService
+    timetravel: TimeTravelService
+    rules: RuleService
 
 
 def services(request: Request) -> Services:

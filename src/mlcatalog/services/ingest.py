@@ -40,6 +40,9 @@ class WriteResult:
     changed: bool
 
 
+SIDE_EFFECT_ROUNDS = 3  # side effects of side effects settle quickly (isLatest flags converge in one round)
+
+
 class IngestService:
     def __init__(
         self, store: Store, registry: EntityRegistry, indexes: list[DerivedIndex] | None = None, max_versions: int = 0
@@ -59,10 +62,17 @@ class IngestService:
         """Apply ``proposals`` in one transaction; ``after(tx, now_ms)`` joins it (rollback marks its run)."""
         prepared = [self._prepare(p) for p in proposals]
         now_ms = int(time.time() * 1000)
-        writer = _BatchWriter(actor, now_ms, self.indexes, self.max_versions)
 
         def work(tx: WriteTransaction) -> list[WriteResult]:
+            writer = _BatchWriter(actor, now_ms, self.indexes, self.registry, self.max_versions)
             results = [writer.apply(tx, item) for item in prepared]
+            for _round in range(SIDE_EFFECT_ROUNDS):
+                follow_ups = writer.finish(tx)
+                if not follow_ups:
+                    break
+                writer.changes = []
+                for proposal in follow_ups:
+                    writer.apply(tx, self._prepare(proposal))
             if after is not None:
                 after(tx, now_ms)
             return results
@@ -127,10 +137,14 @@ class IngestService:
 class _BatchWriter:
     """Applies prepared proposals inside one transaction."""
 
-    def __init__(self, actor: str, now_ms: int, indexes: list[DerivedIndex], max_versions: int = 0) -> None:
+    def __init__(
+        self, actor: str, now_ms: int, indexes: list[DerivedIndex], registry: EntityRegistry, max_versions: int = 0
+    ) -> None:
         self.actor = actor
         self.now_ms = now_ms
         self.indexes = indexes
+        self.registry = registry
+        self.changes: list[AspectChange] = []
         self.max_versions = max_versions
 
     def apply(self, tx: WriteTransaction, item: Prepared) -> WriteResult:
@@ -162,6 +176,8 @@ class _BatchWriter:
             system_metadata = {**self._system_metadata(proposal), VERSION_FIELD: "1"}
             record = AspectRecord(target.urn, key, 0, target.key_value, system_metadata, self.now_ms, self.actor)
             tx.insert_version(record)
+            key_change = AspectChange(target, self.registry.aspects[key], target.key_value, None, self.now_ms, self.actor)
+            self._derive(tx, key_change)  # key aspects carry relationships too (dataJobKey.flow)
             self._log(tx, target, key, "UPSERT", 0, target.key_value, None, system_metadata)
             self._track_run(tx, target, key, None, system_metadata)
 
@@ -223,8 +239,16 @@ class _BatchWriter:
         tx.track_run(RunAspect(run_id, target.urn, aspect, previous_value, previous_meta, created, self.now_ms, self.now_ms))
 
     def _derive(self, tx: WriteTransaction, change: AspectChange) -> None:
+        self.changes.append(change)
         for index in self.indexes:
             index.aspect_changed(tx, change)
+
+    def finish(self, tx: WriteTransaction) -> list[Proposal]:
+        """Let every hook judge the batch; collect the side-effect proposals they ask for."""
+        follow_ups: list[Proposal] = []
+        for index in self.indexes:
+            follow_ups.extend(index.batch_finished(tx, self.changes) or [])
+        return follow_ups
 
     def _system_metadata(self, proposal: Proposal) -> dict[str, Any]:
         system_metadata = dict(proposal.system_metadata or {})
