@@ -32,6 +32,7 @@ from mlcatalog.services.lineage import LineageService
 from mlcatalog.services.references import ReferenceService
 from mlcatalog.services.rules import RuleService
 from mlcatalog.services.runs import RunService
+from mlcatalog.services.search import SearchService
 from mlcatalog.services.timeline import TimelineService
 from mlcatalog.services.timetravel import TimeTravelService
 from mlcatalog.settings import Settings
@@ -54,6 +55,7 @@ def create_app(settings: Settings) -> FastAPI:
             feed=feed,
             timetravel=TimeTravelService(store, registry, entities),
             rules=RuleService(store),
+            search=SearchService(store, registry),
             timeline=TimelineService(store, registry),
             runs=RunService(store, registry, ingest),
             references=ReferenceService(store, registry, ingest),

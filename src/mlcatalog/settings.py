@@ -19,8 +19,8 @@ class Settings:
     database_url: str
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
-    retention_max_versions: int = 0  # versions kept per aspect, the latest included; 0 keeps all
     deliver_webhooks: bool = True
+    retention_max_versions: int = 0  # versions kept per aspect, the latest included; 0 keeps all
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -28,8 +28,8 @@ class Settings:
             "database_url": os.environ.get("MLCATALOG_DATABASE_URL") or default_database_url(),
             "host": os.environ.get("MLCATALOG_HOST", "127.0.0.1"),
             "port": int(os.environ.get("MLCATALOG_PORT", DEFAULT_PORT)),
-            "retention_max_versions": int(os.environ.get("MLCATALOG_RETENTION_MAX_VERSIONS", 0)),
             "deliver_webhooks": os.environ.get("MLCATALOG_DELIVER_WEBHOOKS", "true").lower() != "false",
+            "retention_max_versions": int(os.environ.get("MLCATALOG_RETENTION_MAX_VERSIONS", 0)),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from mlcatalog.services.proposals import SYSTEM_ACTOR
 from mlcatalog.services.references import ReferenceService
 from mlcatalog.services.rules import RuleService
 from mlcatalog.services.runs import RunService
+from mlcatalog.services.search import SearchService
 from mlcatalog.services.timeline import TimelineService
 from mlcatalog.services.timetravel import TimeTravelService
 
@@ -24,13 +25,14 @@ class Services:
     registry: EntityRegistry
     entities: EntityService
     ingest: IngestService
-    timeline: TimelineService
-    runs: RunService
-    references: ReferenceService
     lineage: LineageService
     feed: FeedService
     timetravel: TimeTravelService
     rules: RuleService
+    search: SearchService
+    timeline: TimelineService
+    runs: RunService
+    references: ReferenceService
 
 
 def services(request: Request) -> Services:

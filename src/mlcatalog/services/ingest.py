@@ -144,8 +144,8 @@ class _BatchWriter:
         self.now_ms = now_ms
         self.indexes = indexes
         self.registry = registry
-        self.changes: list[AspectChange] = []
         self.max_versions = max_versions
+        self.changes: list[AspectChange] = []
 
     def apply(self, tx: WriteTransaction, item: Prepared) -> WriteResult:
         proposal, target, spec = item.proposal, item.target, item.spec
@@ -247,7 +247,9 @@ class _BatchWriter:
         """Let every hook judge the batch; collect the side-effect proposals they ask for."""
         follow_ups: list[Proposal] = []
         for index in self.indexes:
-            follow_ups.extend(index.batch_finished(tx, self.changes) or [])
+            finished = getattr(index, "batch_finished", None)  # optional: most indexes work per change
+            if finished is not None:
+                follow_ups.extend(finished(tx, self.changes) or [])
         return follow_ups
 
     def _system_metadata(self, proposal: Proposal) -> dict[str, Any]:
