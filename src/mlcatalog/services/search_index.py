@@ -126,7 +126,7 @@ class _Builder:
             self.bands["other"].extend(words)
         elif boost >= NAME_BOOST:
             self.bands["name"].extend(name_words(w) for w in words)
-            self.fields.extend(SearchField("_exactName", w.lower()) for w in words)
+            self.fields.extend(SearchField("_exactName", " ".join(_WORD.findall(w.lower()))) for w in words)
         else:
             self.bands["desc"].extend(words)
 

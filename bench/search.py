@@ -1,0 +1,199 @@
+"""Search benchmark on SQLite: ingest throughput with and without the index, then query latencies.
+
+    python -m bench.search --groups 100000 --models 500000 [--database PATH] [--queries 300]
+
+Builds a catalog of model groups and models with realistic names, descriptions, owners, tags,
+glossary terms and domains through the real ingest service (one transaction per batch, as a
+connector's ingestProposalBatch), then times full-text search, autocomplete and search with two
+facet filters through the real search service. Prints one table of figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from mlcatalog.registry import get_registry
+from mlcatalog.services.derived import GraphIndex, default_indexes
+from mlcatalog.services.ingest import IngestService
+from mlcatalog.services.proposals import Proposal
+from mlcatalog.services.search import SearchRequest, SearchService
+from mlcatalog.store.sql import open_store
+
+DOMAINS = ["marketing", "finance", "risk", "fraud", "growth", "search", "ads", "supply-chain", "healthcare", "security"]
+TASKS = [
+    "churn prediction", "fraud detection", "demand forecasting", "credit scoring", "product recommendation",
+    "click through rate", "customer lifetime value", "anomaly detection", "image classification", "query ranking",
+    "sentiment analysis", "price optimization", "lead scoring", "document classification", "speech recognition",
+    "named entity recognition", "inventory planning", "spam filtering", "next best action", "propensity scoring",
+]  # fmt: skip
+ALGORITHMS = ["xgboost", "lightgbm", "bert", "resnet", "transformer", "random forest", "logistic regression", "catboost",
+              "prophet", "two tower", "gru", "wide and deep"]  # fmt: skip
+PLATFORMS = ["mlflow", "sagemaker", "vertexai", "azureml", "databricks"]
+ENVS = ["PROD", "DEV", "STG"]
+TAGS = [f"{word}" for word in ["pii", "gdpr", "tier1", "tier2", "experimental", "deprecated-soon", "realtime", "batch",
+        "nlp", "vision", "tabular", "gpu", "cpu", "champion", "challenger", "shadow", "critical", "sox", "hipaa", "edge"]]  # fmt: skip
+TERMS = [f"Classification.{t}" for t in ["PII", "Confidential", "Public", "Internal", "Sensitive"]] + [
+    f"Model.{t}" for t in ["Regression", "Classifier", "Ranker", "Forecaster", "Generative", "Embedding"]
+]
+FIRST = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "oscar", "peggy"]
+SENTENCES = [
+    "Trained on {months} months of {source} data with {algo}.",
+    "Used by the {domain} team for {task}.",
+    "Retrained weekly; features include {feature} and {feature2}.",
+    "Serves {qps} requests per second behind the {domain} gateway.",
+    "Owned by {owner}; escalate incidents to the {domain} on-call.",
+]
+SOURCES = ["clickstream", "transaction", "crm", "billing", "support ticket", "sensor", "web log", "catalog"]
+FEATURES = ["tenure", "recency", "basket size", "session length", "device type", "merchant category", "region", "age band"]
+
+
+def group_proposals(rng: random.Random, index: int) -> tuple[str, list[Proposal]]:
+    domain, task, algo = rng.choice(DOMAINS), rng.choice(TASKS), rng.choice(ALGORITHMS)
+    name = f"{domain}-{task.replace(' ', '-')}-{algo.replace(' ', '-')}-{index}"
+    platform, env = rng.choice(PLATFORMS), rng.choice(ENVS)
+    urn = f"urn:li:mlModelGroup:(urn:li:dataPlatform:{platform},{name},{env})"
+    return urn, _governance(rng, urn, "mlModelGroupProperties", name, domain, task, algo)
+
+
+def model_proposals(rng: random.Random, group_urn: str, version: int) -> list[Proposal]:
+    group_name = group_urn.split(",")[1]
+    platform = group_urn.split(",")[0].rsplit(":", 1)[1]
+    name = f"{group_name}-v{version}"
+    urn = f"urn:li:mlModel:(urn:li:dataPlatform:{platform},{name},{group_urn.rsplit(',', 1)[1].rstrip(')')})"
+    domain, task, algo = name.split("-")[0], rng.choice(TASKS), rng.choice(ALGORITHMS)
+    proposals = _governance(rng, urn, "mlModelProperties", name, domain, task, algo)
+    proposals[0].value["groups"] = [group_urn]
+    return proposals
+
+
+def _governance(rng: random.Random, urn: str, aspect: str, name: str, domain: str, task: str, algo: str) -> list[Proposal]:
+    words = {
+        "months": rng.randint(3, 36), "source": rng.choice(SOURCES), "algo": algo, "domain": domain, "task": task,
+        "feature": rng.choice(FEATURES), "feature2": rng.choice(FEATURES), "qps": rng.randint(5, 5000),
+        "owner": rng.choice(FIRST),
+    }  # fmt: skip
+    description = " ".join(s.format(**words) for s in rng.sample(SENTENCES, 3))
+    owners = [{"owner": f"urn:li:corpuser:{o}{rng.randint(0, 40)}", "type": "TECHNICAL_OWNER"} for o in rng.sample(FIRST, 2)]
+    stamp = {"time": 0, "actor": "urn:li:corpuser:bench"}
+    return [
+        Proposal(urn, aspect, value={"name": name, "description": description, "customProperties": {"team": domain}}),
+        Proposal(urn, "ownership", value={"owners": owners, "lastModified": stamp}),
+        Proposal(urn, "globalTags", value={"tags": [{"tag": f"urn:li:tag:{t}"} for t in rng.sample(TAGS, 2)]}),
+        Proposal(
+            urn, "glossaryTerms", value={"terms": [{"urn": f"urn:li:glossaryTerm:{rng.choice(TERMS)}"}], "auditStamp": stamp}
+        ),
+        Proposal(urn, "domains", value={"domains": [f"urn:li:domain:{domain}"]}),
+    ]
+
+
+def catalog(groups: int, models: int, seed: int = 7) -> Iterator[list[Proposal]]:
+    """Entities one at a time (each a list of proposals): every group, then its share of the models."""
+    rng = random.Random(seed)
+    per_group = max(1, models // max(1, groups))
+    made = 0
+    for i in range(groups):
+        urn, proposals = group_proposals(rng, i)
+        yield proposals
+        for v in range(per_group if made < models else 0):
+            yield model_proposals(rng, urn, v + 1)
+            made += 1
+
+
+def ingest(url: str, groups: int, models: int, indexed: bool, batch: int = 50) -> tuple[int, float]:
+    """Ingest the catalog; returns (entities, seconds)."""
+    store = open_store(url)
+    registry = get_registry()
+    service = IngestService(store, registry, default_indexes() if indexed else [GraphIndex()])
+    entities, pending, started = 0, [], time.perf_counter()
+    for proposals in catalog(groups, models):
+        pending.extend(proposals)
+        entities += 1
+        if entities % batch == 0:
+            service.ingest(pending)
+            pending = []
+    if pending:
+        service.ingest(pending)
+    elapsed = time.perf_counter() - started
+    store.close()
+    return entities, elapsed
+
+
+def latencies(run: Callable[[Any], Any], inputs: list[Any]) -> tuple[float, float]:
+    timings = []
+    for item in inputs:
+        started = time.perf_counter()
+        run(item)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+
+
+def query_latencies(url: str, count: int) -> dict[str, tuple[float, float]]:
+    store = open_store(url)
+    service = SearchService(store, get_registry())
+    rng = random.Random(11)
+    texts = [
+        " ".join(rng.sample([*rng.choice(TASKS).split(), rng.choice(DOMAINS), rng.choice(ALGORITHMS)], rng.randint(1, 3)))
+        for _ in range(count)
+    ]
+    prefixes = [f"{rng.choice(DOMAINS)}-{rng.choice(TASKS)[: rng.randint(1, 5)]}" for _ in range(count)]
+    filters = [
+        [{"and": [{"field": "platform", "values": [f"urn:li:dataPlatform:{rng.choice(PLATFORMS)}"]},
+                  {"field": "tags", "values": [f"urn:li:tag:{rng.choice(TAGS)}"]}]}]
+        for _ in range(count)
+    ]  # fmt: skip
+    service.search(SearchRequest(query="warm up"))
+    results = {
+        "full-text search": latencies(lambda q: service.search(SearchRequest(query=q)), texts),
+        "autocomplete": latencies(lambda q: service.autocomplete(SearchRequest(query=q), 10), prefixes),
+        "filtered search (2 facets)": latencies(
+            lambda f: service.search(SearchRequest(query=rng.choice(DOMAINS), or_filters=f)), filters
+        ),
+    }
+    store.close()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--groups", type=int, default=100_000)
+    parser.add_argument("--models", type=int, default=500_000)
+    parser.add_argument("--throughput-entities", type=int, default=6_000, help="entities per indexing on/off ingest run")
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--database", type=Path, default=None, help="SQLite file to build (reused when it exists)")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-search-"))
+
+    sample = args.throughput_entities
+    sample_groups = max(1, sample * args.groups // (args.groups + args.models))
+    on_n, on_s = ingest(f"sqlite:///{workdir / 'on.db'}", sample_groups, sample - sample_groups, indexed=True)
+    off_n, off_s = ingest(f"sqlite:///{workdir / 'off.db'}", sample_groups, sample - sample_groups, indexed=False)
+    on_rate, off_rate = on_n / on_s, off_n / off_s
+
+    database = args.database or workdir / "catalog.db"
+    url = f"sqlite:///{database}"
+    build_s = None
+    if not database.exists():
+        entities, build_s = ingest(url, args.groups, args.models, indexed=True, batch=200)
+    figures = query_latencies(url, args.queries)
+
+    print(f"\nSearch benchmark (SQLite, {args.groups:,} model groups + {args.models:,} models)")
+    if build_s is not None:
+        print(f"  catalog build: {entities:,} entities in {build_s:,.0f} s ({entities / build_s:,.0f} entities/s, indexed)")
+    print(f"  {'measure':<30} {'p50 ms':>8} {'p99 ms':>8}")
+    for name, (p50, p99) in figures.items():
+        print(f"  {name:<30} {p50:>8.1f} {p99:>8.1f}")
+    print(f"  ingest, indexing on:  {on_rate:,.0f} entities/s ({on_n:,} entities, 5 aspects each)")
+    print(f"  ingest, indexing off: {off_rate:,.0f} entities/s")
+    print(f"  indexing cost: {100 * (1 - on_rate / off_rate):.0f}% of ingest throughput")
+
+
+if __name__ == "__main__":
+    main()
