@@ -37,8 +37,11 @@ ALGORITHMS = ["xgboost", "lightgbm", "bert", "resnet", "transformer", "random fo
               "prophet", "two tower", "gru", "wide and deep"]  # fmt: skip
 PLATFORMS = ["mlflow", "sagemaker", "vertexai", "azureml", "databricks"]
 ENVS = ["PROD", "DEV", "STG"]
-TAGS = [f"{word}" for word in ["pii", "gdpr", "tier1", "tier2", "experimental", "deprecated-soon", "realtime", "batch",
-        "nlp", "vision", "tabular", "gpu", "cpu", "champion", "challenger", "shadow", "critical", "sox", "hipaa", "edge"]]  # fmt: skip
+TAGS = ["pii", "gdpr", "tier1", "tier2", "experimental", "deprecated-soon", "realtime", "batch", "nlp", "vision",
+        "tabular", "gpu", "cpu", "champion", "challenger", "shadow", "critical", "sox", "hipaa", "edge"]  # fmt: skip
+# Project codenames give names the variety of a real catalog (thousands of distinct words).
+_SYLLABLES = ["ka", "lo", "mi", "ra", "zen", "tor", "vex", "nu", "qui", "sol", "bar", "dra", "fen", "gul", "hex", "jo"]
+CODENAMES = sorted({a + b + c for a in _SYLLABLES for b in _SYLLABLES for c in ["", "x", "on", "ia", "us", "el"]})
 TERMS = [f"Classification.{t}" for t in ["PII", "Confidential", "Public", "Internal", "Sensitive"]] + [
     f"Model.{t}" for t in ["Regression", "Classifier", "Ranker", "Forecaster", "Generative", "Embedding"]
 ]
@@ -56,7 +59,7 @@ FEATURES = ["tenure", "recency", "basket size", "session length", "device type",
 
 def group_proposals(rng: random.Random, index: int) -> tuple[str, list[Proposal]]:
     domain, task, algo = rng.choice(DOMAINS), rng.choice(TASKS), rng.choice(ALGORITHMS)
-    name = f"{domain}-{task.replace(' ', '-')}-{algo.replace(' ', '-')}-{index}"
+    name = f"{rng.choice(CODENAMES)}-{task.replace(' ', '-')}-{algo.replace(' ', '-')}-{index}"
     platform, env = rng.choice(PLATFORMS), rng.choice(ENVS)
     urn = f"urn:li:mlModelGroup:(urn:li:dataPlatform:{platform},{name},{env})"
     return urn, _governance(rng, urn, "mlModelGroupProperties", name, domain, task, algo)
@@ -67,7 +70,7 @@ def model_proposals(rng: random.Random, group_urn: str, version: int) -> list[Pr
     platform = group_urn.split(",")[0].rsplit(":", 1)[1]
     name = f"{group_name}-v{version}"
     urn = f"urn:li:mlModel:(urn:li:dataPlatform:{platform},{name},{group_urn.rsplit(',', 1)[1].rstrip(')')})"
-    domain, task, algo = name.split("-")[0], rng.choice(TASKS), rng.choice(ALGORITHMS)
+    domain, task, algo = rng.choice(DOMAINS), rng.choice(TASKS), rng.choice(ALGORITHMS)
     proposals = _governance(rng, urn, "mlModelProperties", name, domain, task, algo)
     proposals[0].value["groups"] = [group_urn]
     return proposals
@@ -139,11 +142,15 @@ def query_latencies(url: str, count: int) -> dict[str, tuple[float, float]]:
     store = open_store(url)
     service = SearchService(store, get_registry())
     rng = random.Random(11)
-    texts = [
-        " ".join(rng.sample([*rng.choice(TASKS).split(), rng.choice(DOMAINS), rng.choice(ALGORITHMS)], rng.randint(1, 3)))
-        for _ in range(count)
+    shapes = [
+        lambda: rng.choice(CODENAMES),
+        lambda: f"{rng.choice(CODENAMES)} {rng.choice(TASKS).split()[0]}",
+        lambda: rng.choice(TASKS),
+        lambda: f"{rng.choice(DOMAINS)} {rng.choice(ALGORITHMS)}",
+        lambda: f"{rng.choice(CODENAMES)} {rng.choice(ALGORITHMS)} model",
     ]
-    prefixes = [f"{rng.choice(DOMAINS)}-{rng.choice(TASKS)[: rng.randint(1, 5)]}" for _ in range(count)]
+    texts = [rng.choice(shapes)() for _ in range(count)]
+    prefixes = [rng.choice(CODENAMES)[: rng.randint(3, 5)] for _ in range(count)]
     filters = [
         [{"and": [{"field": "platform", "values": [f"urn:li:dataPlatform:{rng.choice(PLATFORMS)}"]},
                   {"field": "tags", "values": [f"urn:li:tag:{rng.choice(TAGS)}"]}]}]
