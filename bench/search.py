@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from mlcatalog.registry import get_registry
-from mlcatalog.services.derived import GraphIndex, default_indexes
+from mlcatalog.services.derived import default_indexes
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.proposals import Proposal
 from mlcatalog.services.search import SearchRequest, SearchService
+from mlcatalog.services.search_index import SearchIndex
 from mlcatalog.store.sql import open_store
 
 DOMAINS = ["marketing", "finance", "risk", "fraud", "growth", "search", "ads", "supply-chain", "healthcare", "security"]
@@ -113,7 +114,8 @@ def ingest(url: str, groups: int, models: int, indexed: bool, batch: int = 50) -
     """Ingest the catalog; returns (entities, seconds)."""
     store = open_store(url)
     registry = get_registry()
-    service = IngestService(store, registry, default_indexes() if indexed else [GraphIndex()])
+    indexes = [i for i in default_indexes() if indexed or not isinstance(i, SearchIndex)]
+    service = IngestService(store, registry, indexes)
     entities, pending, started = 0, [], time.perf_counter()
     for proposals in catalog(groups, models):
         pending.extend(proposals)
