@@ -11,6 +11,7 @@ from mlcatalog import __version__
 from mlcatalog.cli_feed import events, webhooks
 from mlcatalog.cli_graph import graph, impact
 from mlcatalog.cli_rules import rules
+from mlcatalog.cli_search import search_group
 from mlcatalog.cli_tokens import token
 from mlcatalog.cli_versions import aliases, get_as_of
 from mlcatalog.settings import Settings, is_loopback
@@ -77,6 +78,4 @@ main.add_command(get_as_of)
 main.add_command(rules)
 main.add_command(graph)
 main.add_command(impact)
-from mlcatalog.cli_search import search_group  # noqa: E402
-
 main.add_command(search_group)

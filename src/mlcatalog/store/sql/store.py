@@ -123,7 +123,7 @@ class SqlStore:
 
     def search(self, query: SearchQuery) -> SearchPage:
         with self.db.read() as conn:
-            return search.SearchSql(query, self.db.is_sqlite).page(conn)
+            return search.page(conn, query, self.db.is_sqlite)
 
     def autocomplete(self, query: SearchQuery, prefix: str, limit: int) -> list[SearchHit]:
         with self.db.read() as conn:
