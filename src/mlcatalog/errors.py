@@ -30,7 +30,7 @@ class AlreadyExists(CatalogError):
     status = 422
 
 
-class LimitExceeded(CatalogError):
+class LimitExceeded(InvalidInput):
     """A request goes past a configured bound (``mlcatalog.limits``); the message names it."""
 
     status = 400
