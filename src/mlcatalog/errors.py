@@ -36,7 +36,7 @@ class PreconditionFailed(CatalogError):
     status = 412
 
 
-class LimitExceeded(CatalogError):
+class LimitExceeded(InvalidInput):
     """A request goes past a configured bound (``mlcatalog.limits``); the message names it."""
 
     status = 400

@@ -61,7 +61,7 @@ def test_reserved_characters_survive_a_round_trip() -> None:
         ("urn:li:mlModelGroup:(urn:li:dataPlatform:mlflow,only-two)", "should have 3 parts"),
         ("urn:li:mlModelGroup:(urn:li:dataPlatform:mlflow,g,MARS)", "'MARS' is not a valid FabricType"),
         ("urn:li:spaceship:enterprise", "unknown entity type 'spaceship'"),
-        ("urn:li:corpuser:" + "x" * 600, "exceeds max_urn_length=500"),
+        ("urn:li:corpuser:" + "x" * 600, "exceeds max_urn_length=500"),  # the URN column is VARCHAR(500)
     ],
 )
 def test_invalid_urns_are_refused_with_a_reason(urn: str, reason: str) -> None:

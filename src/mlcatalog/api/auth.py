@@ -8,6 +8,7 @@ refused call changes nothing. Unknown writes need ``editor`` (fail closed).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -88,9 +89,8 @@ def _action_role(action: str) -> str:
 
 
 def is_mutation(body: bytes) -> bool:
-    """Whether a GraphQL request runs a mutation; unparseable documents count as mutations."""
-    import json
-
+    """Whether a GraphQL request may write: it holds a mutation (or subscription), or it cannot be
+    parsed (batched bodies included), in which case refusing a reader is the safe side."""
     try:
         payload = json.loads(body)
         document = parse(payload["query"])
