@@ -45,7 +45,8 @@ class IngestService:
         prepared = [self._prepare(p) for p in proposals]
         now_ms = int(time.time() * 1000)
         writer = _BatchWriter(actor, now_ms, self.indexes)
-        return self.store.transact(lambda tx: [writer.apply(tx, item) for item in prepared])
+        urns = [item.target.urn for item in prepared]
+        return self.store.transact(lambda tx: [writer.apply(tx, item) for item in prepared], urns)
 
     def delete_entity(self, urn: str, actor: str = SYSTEM_ACTOR) -> int:
         target = self.registry.parse_urn(urn)
@@ -72,7 +73,7 @@ class IngestService:
                 )
             return rows
 
-        return self.store.transact(work)
+        return self.store.transact(work, [target.urn])
 
     def _prepare(self, proposal: Proposal) -> Prepared:
         try:

@@ -3,7 +3,7 @@ SQLite and PostgreSQL. Values cross this boundary as parsed JSON, never as SQL r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -83,7 +83,10 @@ class WriteTransaction(Protocol):
 
 
 class Store(Protocol):
-    def transact(self, work: Callable[[WriteTransaction], T]) -> T: ...
+    def transact(self, work: Callable[[WriteTransaction], T], urns: Iterable[str] = ()) -> T:
+        """Run ``work`` in one transaction; ``urns`` names the entities it writes, which the store
+        locks first so concurrent writers of one entity (on any server) take turns."""
+        ...
 
     def get_aspect(self, urn: str, aspect: str, version: int = 0) -> AspectRecord | None: ...
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import random
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from mlcatalog.store.base import AspectRecord, ChangeRecord, RelatedEntity
 from mlcatalog.store.sql import tables
 from mlcatalog.store.sql.codec import aspect_record, loads
 from mlcatalog.store.sql.database import Database
+from mlcatalog.store.sql.locks import lock_entities
 from mlcatalog.store.sql.writes import SqlWriteTransaction
 
 T = TypeVar("T")
@@ -25,17 +27,25 @@ class SqlStore:
     def __init__(self, database: Database) -> None:
         self.db = database
 
-    def transact(self, work: Callable[[SqlWriteTransaction], T]) -> T:
-        """Run ``work`` in one write transaction, retrying when a concurrent writer won a race
-        (two servers creating the same version on PostgreSQL); nothing is half applied."""
+    def transact(self, work: Callable[[SqlWriteTransaction], T], urns: Iterable[str] = ()) -> T:
+        """Run ``work`` in one write transaction; nothing is half applied.
+
+        On PostgreSQL the entity locks of ``urns`` (every URN the work writes) are taken first, so
+        writers of one entity on any server queue up instead of racing (see locks.py). A conflict
+        that still gets through (a write outside ``urns``, a serializable-isolation failure) rolls
+        back and re-runs ``work`` from the start.
+        """
+        urns = list(urns)
         for attempt in range(_RETRIES):
             try:
                 with self.db.write() as conn:
+                    if not self.db.is_sqlite:
+                        lock_entities(conn, urns)
                     return work(SqlWriteTransaction(conn))
-            except (IntegrityError, DBAPIError) as exc:
+            except DBAPIError as exc:
                 if attempt == _RETRIES - 1 or not _is_conflict(exc):
                     raise
-                time.sleep(0.005 * (2**attempt))
+                time.sleep(random.uniform(0, 0.01 * (2**attempt)))  # jitter so retries do not collide again
         raise AssertionError("unreachable")
 
     def get_aspect(self, urn: str, aspect: str, version: int = 0) -> AspectRecord | None:
@@ -105,11 +115,10 @@ class SqlStore:
         self.db.close()
 
 
-def _is_conflict(exc: Exception) -> bool:
-    if isinstance(exc, IntegrityError):
-        return True
+def _is_conflict(exc: DBAPIError) -> bool:
+    """A race with another writer (PostgreSQL only: SQLite writers never overlap) that re-running resolves."""
     code = getattr(getattr(exc, "orig", None), "sqlstate", None)
-    return code in {"40001", "40P01"}  # serialization failure, deadlock
+    return code in {"23505", "40001", "40P01"}  # unique violation, serialization failure, deadlock
 
 
 def open_store(url: str, migrate: bool = True) -> SqlStore:
