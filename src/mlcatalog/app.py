@@ -8,10 +8,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mlcatalog import __version__
-from mlcatalog.api import errors, graphql, openapi_v3, restli
+from mlcatalog.api import errors, graphql, health, openapi_v3, restli
 from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
 from mlcatalog.services.entities import EntityService
+from mlcatalog.services.health import HealthService
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.settings import Settings
 from mlcatalog.store.sql import open_store
@@ -21,11 +22,12 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         registry = get_registry()
-        store = open_store(settings.database_url)
+        store = open_store(settings.database_url, pool=settings.pool)
         app.state.services = Services(
             registry=registry,
             entities=EntityService(store, registry),
             ingest=IngestService(store, registry),
+            health=HealthService(store, store.db.url.get_backend_name()),
         )
         try:
             yield
@@ -36,5 +38,6 @@ def create_app(settings: Settings) -> FastAPI:
     errors.install(app)
     app.include_router(restli.router)
     app.include_router(openapi_v3.router)
+    app.include_router(health.router)
     app.include_router(graphql.router)
     return app

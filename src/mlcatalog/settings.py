@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from mlcatalog.store.sql.pool import PoolSettings
 
 DEFAULT_PORT = 8080
 
@@ -19,6 +21,7 @@ class Settings:
     database_url: str
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
+    pool: PoolSettings = field(default_factory=PoolSettings)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -26,6 +29,7 @@ class Settings:
             "database_url": os.environ.get("MLCATALOG_DATABASE_URL") or default_database_url(),
             "host": os.environ.get("MLCATALOG_HOST", "127.0.0.1"),
             "port": int(os.environ.get("MLCATALOG_PORT", DEFAULT_PORT)),
+            "pool": PoolSettings.from_env(),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from fastapi import Request
 
 from mlcatalog.registry.entities import EntityRegistry
 from mlcatalog.services.entities import EntityService
+from mlcatalog.services.health import HealthService
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.proposals import SYSTEM_ACTOR
 
@@ -17,6 +18,7 @@ class Services:
     registry: EntityRegistry
     entities: EntityService
     ingest: IngestService
+    health: HealthService
 
 
 def services(request: Request) -> Services:

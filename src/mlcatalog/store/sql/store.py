@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from mlcatalog.store.base import AspectRecord, ChangeRecord, RelatedEntity
@@ -15,6 +15,7 @@ from mlcatalog.store.sql import tables
 from mlcatalog.store.sql.codec import aspect_record, loads
 from mlcatalog.store.sql.database import Database
 from mlcatalog.store.sql.locks import lock_entities
+from mlcatalog.store.sql.pool import PoolSettings
 from mlcatalog.store.sql.writes import SqlWriteTransaction
 
 T = TypeVar("T")
@@ -111,6 +112,13 @@ class SqlStore:
                 ),
             )
 
+    def ping(self) -> list[str]:
+        """The schema revisions the database is at; raises when it cannot be reached or has no schema."""
+        with self.db.read() as conn:
+            if not self.db.is_sqlite:  # a health check must answer quickly, not queue behind a lock
+                conn.execute(text("SET LOCAL statement_timeout = 5000"))
+            return sorted(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+
     def close(self) -> None:
         self.db.close()
 
@@ -121,8 +129,8 @@ def _is_conflict(exc: DBAPIError) -> bool:
     return code in {"23505", "40001", "40P01"}  # unique violation, serialization failure, deadlock
 
 
-def open_store(url: str, migrate: bool = True) -> SqlStore:
-    database = Database(url)
+def open_store(url: str, migrate: bool = True, pool: PoolSettings | None = None) -> SqlStore:
+    database = Database(url, pool)
     if migrate:
         database.migrate()
     return SqlStore(database)
