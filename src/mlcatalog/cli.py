@@ -50,3 +50,8 @@ def upgrade(database_url: str | None) -> None:
     settings = Settings.from_env(database_url=database_url)
     open_store(settings.database_url).close()
     click.echo(f"database at {settings.database_url} is up to date")
+
+
+from mlcatalog import cli_transfer  # noqa: E402
+
+cli_transfer.register(main)

@@ -112,6 +112,20 @@ class SqlStore:
                 ),
             )
 
+    def scan_aspects(self, batch: int = 1000) -> Iterator[AspectRecord]:
+        """Every stored aspect version, ordered by (urn, aspect, version) in code-point order on both
+        backends (PostgreSQL's default collation would sort differently), streamed in batches."""
+        urn = _A.c.urn.collate("C") if not self.db.is_sqlite else _A.c.urn
+        aspect = _A.c.aspect.collate("C") if not self.db.is_sqlite else _A.c.aspect
+        query = select(_A).order_by(urn, aspect, _A.c.version)
+        with self.db.read() as conn:
+            for row in conn.execution_options(yield_per=batch).execute(query):
+                yield aspect_record(row)
+
+    def count_aspects(self) -> int:
+        with self.db.read() as conn:
+            return conn.execute(select(func.count()).select_from(_A)).scalar() or 0
+
     def ping(self) -> list[str]:
         """The schema revisions the database is at; raises when it cannot be reached or has no schema."""
         with self.db.read() as conn:
