@@ -22,6 +22,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
     pool: PoolSettings = field(default_factory=PoolSettings)
+    deliver_webhooks: bool = True
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -30,6 +31,7 @@ class Settings:
             "host": os.environ.get("MLCATALOG_HOST", "127.0.0.1"),
             "port": int(os.environ.get("MLCATALOG_PORT", DEFAULT_PORT)),
             "pool": PoolSettings.from_env(),
+            "deliver_webhooks": os.environ.get("MLCATALOG_DELIVER_WEBHOOKS", "true").lower() != "false",
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -22,12 +22,20 @@ def populate(store: Store) -> None:
     run = {"runId": "nightly-7", "pipelineName": "mlflow-recipe"}
     for description in ("first draft", "Grouping of models for home-page recommendations", "Empfehlungen für die Startseite ✓"):
         ingest.ingest(
-            [Proposal(GROUP, "mlModelGroupProperties", value={"customProperties": {"framework": "pytorch"}, "description": description})],
+            [
+                Proposal(
+                    GROUP,
+                    "mlModelGroupProperties",
+                    value={"customProperties": {"framework": "pytorch"}, "description": description},
+                )
+            ],
             actor="urn:li:corpuser:alice",
         )
     ingest.ingest(
         [
-            Proposal(GROUP, "ownership", value={"owners": [{"owner": "urn:li:corpuser:data_science", "type": "TECHNICAL_OWNER"}]}),
+            Proposal(
+                GROUP, "ownership", value={"owners": [{"owner": "urn:li:corpuser:data_science", "type": "TECHNICAL_OWNER"}]}
+            ),
             Proposal(GROUP, "globalTags", value={"tags": [{"tag": "urn:li:tag:production-ready"}]}),
             Proposal(GROUP, "domains", value={"domains": ["urn:li:domain:marketing"]}),
             Proposal(
@@ -40,7 +48,12 @@ def populate(store: Store) -> None:
         actor="urn:li:corpuser:bob",
     )
     for n in range(1, 4):
-        value = {"customProperties": {"auc": f"0.{80 + n}"}, "groups": [GROUP], "trainingJobs": [JOB], "version": {"versionTag": str(n)}}
+        value = {
+            "customProperties": {"auc": f"0.{80 + n}"},
+            "groups": [GROUP],
+            "trainingJobs": [JOB],
+            "version": {"versionTag": str(n)},
+        }
         ingest.ingest([Proposal(model(n), "mlModelProperties", value=value, system_metadata=dict(run))])
     ingest.ingest([Proposal(model(3), "mlModelProperties", value={"groups": [GROUP], "description": "retrained"})])
     ingest.ingest([Proposal(model(2), "status", value={"removed": True})])

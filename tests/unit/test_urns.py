@@ -29,6 +29,11 @@ registry = get_registry()
             {"flow": "urn:li:dataFlow:(airflow,train,prod)", "jobId": "task"},
         ),
         ("urn:li:corpuser:jdoe", "corpuser", {"username": "jdoe"}),
+        (
+            "urn:li:versionSet:(758fa3c0f3973ff62ef9e671ac061f18,mlModel)",
+            "versionSet",
+            {"id": "758fa3c0f3973ff62ef9e671ac061f18", "entityType": "mlModel"},
+        ),
         ("urn:li:tag:production-ready", "tag", {"name": "production-ready"}),
         ("urn:li:glossaryTerm:Classification.PII", "glossaryTerm", {"name": "Classification.PII"}),
         (

@@ -8,9 +8,14 @@ from fastapi import Request
 
 from mlcatalog.registry.entities import EntityRegistry
 from mlcatalog.services.entities import EntityService
+from mlcatalog.services.feed import FeedService
 from mlcatalog.services.health import HealthService
 from mlcatalog.services.ingest import IngestService
+from mlcatalog.services.lineage import LineageService
 from mlcatalog.services.proposals import SYSTEM_ACTOR
+from mlcatalog.services.rules import RuleService
+from mlcatalog.services.search import SearchService
+from mlcatalog.services.timetravel import TimeTravelService
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,11 @@ class Services:
     entities: EntityService
     ingest: IngestService
     health: HealthService
+    lineage: LineageService
+    feed: FeedService
+    timetravel: TimeTravelService
+    rules: RuleService
+    search: SearchService
 
 
 def services(request: Request) -> Services:

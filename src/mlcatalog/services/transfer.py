@@ -7,8 +7,10 @@ importer checks that order, which also rules out duplicates without holding keys
 
 Import checks the whole file before writing anything, into an empty catalog only, then loads
 it in batches and rebuilds the derived indexes (relationship graph, search, ...) through the
-same seam the ingest service uses (services/derived.py), as of each aspect's own write. The
-change log is not carried: it records what happened to the source, not the catalog's content.
+same seam the ingest service uses (services/derived.py), as of each aspect's own write. Only
+``aspect_changed`` is replayed, never ``batch_finished``: the file already holds the side
+effects (isLatest flags, ...) those produced. The change log is not carried: it records what
+happened to the source, not the catalog's content.
 """
 
 from __future__ import annotations
