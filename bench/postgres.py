@@ -154,6 +154,18 @@ def database(backend: str, directory: Path, postgres_url: str | None) -> Iterato
         admin.dispose()
 
 
+def database_mb(url: str) -> float:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database or "")
+        return sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 2**20  # with -wal
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        size = conn.execute(text("SELECT pg_database_size(current_database())")).scalar() or 0
+    engine.dispose()
+    return size / 2**20
+
+
 # --- measuring ------------------------------------------------------------------------------
 
 
@@ -163,6 +175,7 @@ class Figures:
     entities: int = 0
     aspects: int = 0
     load_s: float = 0.0
+    size_mb: float = 0.0
     reads: dict[str, dict[str, float]] | None = None
 
 
@@ -257,6 +270,7 @@ def bench_backend(backend: str, args: argparse.Namespace, directory: Path) -> Fi
             figures.load_s = load(servers[0], args.models, args.clients)
             figures.entities = entities_in(args.models)
             figures.aspects = sum(len(unit(m)) for m in range(args.models))
+            figures.size_mb = database_mb(url)
             figures.reads = {}
             for count in (1, 3):
                 while len(servers) < count:
@@ -272,9 +286,13 @@ def bench_backend(backend: str, args: argparse.Namespace, directory: Path) -> Fi
 def report(all_figures: list[Figures], args: argparse.Namespace) -> str:
     lines = [f"mlcatalog scale-out bench: {args.models} models -> {entities_in(args.models)} entities, "
              f"{args.clients} client threads, {os.cpu_count()} CPUs"]  # fmt: skip
-    lines.append(f"{'backend':<12}{'load entities/s':>16}{'aspects/s':>11}{'seconds':>9}")
+    lines.append(f"{'backend':<12}{'load entities/s':>16}{'aspects/s':>11}{'seconds':>9}{'db MB':>8}{'KB/entity':>10}")
     for f in all_figures:
-        lines.append(f"{f.backend:<12}{f.entities / f.load_s:>16.0f}{f.aspects / f.load_s:>11.0f}{f.load_s:>9.1f}")
+        per_entity = f.size_mb * 1024 / max(1, f.entities)
+        lines.append(
+            f"{f.backend:<12}{f.entities / f.load_s:>16.0f}{f.aspects / f.load_s:>11.0f}{f.load_s:>9.1f}"
+            f"{f.size_mb:>8.1f}{per_entity:>10.1f}"
+        )
     lines.append(f"{'read':<12}{'servers':>8}" + "".join(f"{f.backend + ' p50/p99 ms (req/s)':>36}" for f in all_figures))
     keys = list(all_figures[0].reads or {})
     for key in keys:
