@@ -12,12 +12,12 @@ from pathlib import Path
 import requests
 from alembic import command
 from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 from mlcatalog.store.sql.database import MIGRATIONS
 from tests.compat.helpers import encoded
 from tests.postgres.http import aspect, ingest_batch, mcp
+from tests.postgres.schema import code_heads
 from tests.support.databases import temporary_database
 from tests.support.server import ServerProcess
 
@@ -34,12 +34,6 @@ def _alembic(url: str, target: str) -> None:
         command.upgrade(config, target)
         conn.commit()
     engine.dispose()
-
-
-def _code_heads() -> set[str]:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return set(ScriptDirectory.from_config(config).get_heads())
 
 
 def _revisions(url: str) -> set[str]:
@@ -95,8 +89,8 @@ def test_db_upgrade_migrates_a_revision_0001_catalog_in_place(
         upgraded = _db_upgrade(url)
         assert upgraded.returncode == 0, upgraded.stderr
         assert "up to date" in upgraded.stdout
-        assert _revisions(url) == _code_heads()
-        assert _db_upgrade(url).returncode == 0 and _revisions(url) == _code_heads()  # again: nothing to do
+        assert _revisions(url) == code_heads()
+        assert _db_upgrade(url).returncode == 0 and _revisions(url) == code_heads()  # again: nothing to do
 
         proc = make_server(url)
         assert aspect(proc.url, GROUP, "mlModelGroupProperties") == {"customProperties": {}, "description": "second"}
@@ -141,4 +135,4 @@ def test_processes_starting_together_on_an_empty_database_all_migrate(backend: s
         go.touch()
         failures = [p.communicate(timeout=120)[1] for p in processes if p.wait(timeout=120) != 0]
         assert failures == []
-        assert _revisions(url) == _code_heads()
+        assert _revisions(url) == code_heads()
