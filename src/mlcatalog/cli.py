@@ -7,7 +7,7 @@ import uvicorn
 from click_default_group import DefaultGroup
 from sqlalchemy.engine import make_url
 
-from mlcatalog import __version__
+from mlcatalog import __version__, cli_transfer
 from mlcatalog.cli_feed import events, webhooks
 from mlcatalog.cli_graph import graph, impact
 from mlcatalog.cli_rules import rules
@@ -71,6 +71,7 @@ def upgrade(database_url: str | None) -> None:
 
 
 main.add_command(token)
+cli_transfer.register(main)
 main.add_command(webhooks)
 main.add_command(events)
 main.add_command(aliases)
