@@ -16,6 +16,7 @@ class Context:
     workdir: Path
     samples: int  # timed calls per latency figure
     mlcatalog_database: str | None = None  # None: a fresh SQLite file in workdir
+    mlflow_groups: int = 100  # MLflow runs about 100x slower, so it stores only this many groups
 
     @cached_property
     def batches(self) -> list[list[Any]]:
