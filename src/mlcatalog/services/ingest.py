@@ -126,6 +126,7 @@ class _BatchWriter:
         self.indexes = indexes
         self.registry = registry
         self.changes: list[AspectChange] = []
+        self.keyed: set[str] = set()  # URNs whose key aspect this batch already found or wrote
 
     def apply(self, tx: WriteTransaction, item: Prepared) -> WriteResult:
         proposal, target, spec = item.proposal, item.target, item.spec
@@ -149,7 +150,10 @@ class _BatchWriter:
     def _ensure_key(self, tx: WriteTransaction, target: ParsedUrn, proposal: Proposal) -> None:
         """DataHub materialises the key aspect on the first write to an entity (exists() reads it)."""
         key = target.entity.key_aspect
-        if proposal.aspect_name != key and tx.latest(target.urn, key) is None:
+        if proposal.aspect_name == key or target.urn in self.keyed:
+            return  # a batch writes several aspects per entity: look the key up once
+        self.keyed.add(target.urn)
+        if tx.latest(target.urn, key) is None:
             record = AspectRecord(target.urn, key, 0, target.key_value, proposal.system_metadata, self.now_ms, self.actor)
             tx.insert_version(record)
             key_change = AspectChange(target, self.registry.aspects[key], target.key_value, None, self.now_ms, self.actor)
@@ -186,6 +190,7 @@ class _BatchWriter:
         target, spec = item.target, item.spec
         if spec.name == target.entity.key_aspect:
             tx.delete_entity(target.urn)
+            self.keyed.discard(target.urn)
             for index in self.indexes:
                 index.entity_deleted(tx, target)
         else:
