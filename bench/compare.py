@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import sqlite3
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from bench import baseline, report
 from bench.context import Context
-from bench.measure import Results
+from bench.measure import Figure, Results
 from bench.systems import lite, mlcatalog, mlflow, sqlite_floor
 from bench.workload import generate
 
@@ -41,6 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mlcatalog-database", default=None, help="SQLAlchemy URL instead of a fresh SQLite file")
     parser.add_argument("--results", type=Path, default=None, help=f"markdown file to update (default {RESULTS.name})")
     parser.add_argument("--no-results", action="store_true", help="print only, write no results file")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON, after each system")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -54,6 +56,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"unknown systems {unknown}; choose from {list(available)}", file=sys.stderr)
         return 2
     os.environ.setdefault("DATAHUB_TELEMETRY_ENABLED", "false")
+    _quiet_the_sdk()
 
     started = time.perf_counter()
     workload = generate(size, args.seed)
@@ -66,6 +69,8 @@ def main(args: argparse.Namespace) -> int:
             system_started = time.perf_counter()
             results[name] = available[name](ctx)
             print(f"  done in {time.perf_counter() - system_started:.1f} s", flush=True)
+            if args.json:
+                args.json.write_text(json.dumps(_as_json(results), indent=1))
     elapsed = time.perf_counter() - started
 
     header = describe(size, ctx.aspect_count, samples, elapsed, args)
@@ -76,6 +81,22 @@ def main(args: argparse.Namespace) -> int:
         report.write_results(target, size, body, PREAMBLE)
         print(f"updated {target}")
     return _guard(args, results, size)
+
+
+def _as_json(results: dict[str, Results]) -> dict[str, dict[str, object]]:
+    def encode(value: Figure | str) -> object:
+        return value.to_json() if isinstance(value, Figure) else value
+
+    return {system: {name: encode(value) for name, value in figures.items()} for system, figures in results.items()}
+
+
+def _quiet_the_sdk() -> None:
+    """The SDK warns on every 3-hop lineage call and on importing datahub.sdk; keep the table readable."""
+    import logging
+    import warnings
+
+    warnings.filterwarnings("ignore", message="The new datahub SDK")
+    logging.getLogger("datahub.sdk.lineage_client").setLevel(logging.ERROR)
 
 
 def _guard(args: argparse.Namespace, results: dict[str, Results], size: int) -> int:
