@@ -43,6 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--results", type=Path, default=None, help=f"markdown file to update (default {RESULTS.name})")
     parser.add_argument("--no-results", action="store_true", help="print only, write no results file")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON, after each system")
+    parser.add_argument("--from-json", type=Path, default=None, help="render a run saved with --json instead of measuring")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -55,6 +56,8 @@ def main(args: argparse.Namespace) -> int:
     if unknown:
         print(f"unknown systems {unknown}; choose from {list(available)}", file=sys.stderr)
         return 2
+    if args.from_json:
+        return _render_saved(args)
     os.environ.setdefault("DATAHUB_TELEMETRY_ENABLED", "false")
     _quiet_the_sdk()
 
@@ -70,17 +73,36 @@ def main(args: argparse.Namespace) -> int:
             results[name] = available[name](ctx)
             print(f"  done in {time.perf_counter() - system_started:.1f} s", flush=True)
             if args.json:
-                args.json.write_text(json.dumps(_as_json(results), indent=1))
+                saved = {"size": size, "aspects": ctx.aspect_count, "samples": samples, "results": _as_json(results)}
+                args.json.write_text(json.dumps({**saved, "elapsed": time.perf_counter() - started}, indent=1))
     elapsed = time.perf_counter() - started
-
     header = describe(size, ctx.aspect_count, samples, elapsed, args)
+    _publish(args, size, header, results)
+    return _guard(args, results, size)
+
+
+def _publish(args: argparse.Namespace, size: int, header: str, results: dict[str, Results]) -> None:
     body = report.section(size, header, results)
     print("\n" + body + "\n")
     if not (args.quick or args.no_results or args.check):
         target = args.results or RESULTS
         report.write_results(target, size, body, PREAMBLE)
         print(f"updated {target}")
-    return _guard(args, results, size)
+
+
+def _render_saved(args: argparse.Namespace) -> int:
+    """A run saved with --json (possibly stopped part-way) as a RESULTS.md section."""
+    saved = json.loads(args.from_json.read_text())
+
+    def decode(value: object) -> Figure | str:
+        return Figure(**value) if isinstance(value, dict) else str(value)
+
+    results = {system: {k: decode(v) for k, v in figures.items()} for system, figures in saved["results"].items()}
+    header = describe(saved["size"], saved["aspects"], saved["samples"], saved["elapsed"], args)
+    measured = ", ".join(results)
+    header += f"\n- rendered from a saved run; systems measured before it stopped: {measured}"
+    _publish(args, saved["size"], header, results)
+    return 0
 
 
 def _as_json(results: dict[str, Results]) -> dict[str, dict[str, object]]:
