@@ -155,6 +155,7 @@ class _BatchWriter:
         self.registry = registry
         self.max_versions = max_versions
         self.changes: list[AspectChange] = []
+        self.keyed: set[str] = set()  # URNs whose key aspect this batch already found or wrote
 
     def apply(self, tx: WriteTransaction, item: Prepared) -> WriteResult:
         proposal, target, spec = item.proposal, item.target, item.spec
@@ -181,7 +182,10 @@ class _BatchWriter:
     def _ensure_key(self, tx: WriteTransaction, target: ParsedUrn, proposal: Proposal) -> None:
         """DataHub materialises the key aspect on the first write to an entity (exists() reads it)."""
         key = target.entity.key_aspect
-        if proposal.aspect_name != key and tx.latest(target.urn, key) is None:
+        if proposal.aspect_name == key or target.urn in self.keyed:
+            return  # a batch writes several aspects per entity: look the key up once
+        self.keyed.add(target.urn)
+        if tx.latest(target.urn, key) is None:
             system_metadata = {**self._system_metadata(proposal), VERSION_FIELD: "1"}
             record = AspectRecord(target.urn, key, 0, target.key_value, system_metadata, self.now_ms, self.actor)
             tx.insert_version(record)
@@ -227,6 +231,7 @@ class _BatchWriter:
         target, spec = item.target, item.spec
         if spec.name == target.entity.key_aspect:
             tx.delete_entity(target.urn)
+            self.keyed.discard(target.urn)
             for index in self.indexes:
                 index.entity_deleted(tx, target)
         elif current is not None and tx.delete_aspect(target.urn, spec.name):
