@@ -13,6 +13,7 @@ from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
 from mlcatalog.services.entities import EntityService
 from mlcatalog.services.ingest import IngestService
+from mlcatalog.services.timeseries import TimeseriesService
 from mlcatalog.settings import Settings
 from mlcatalog.store.sql import open_store
 
@@ -26,6 +27,7 @@ def create_app(settings: Settings) -> FastAPI:
             registry=registry,
             entities=EntityService(store, registry),
             ingest=IngestService(store, registry),
+            timeseries=TimeseriesService(store, registry),
         )
         try:
             yield

@@ -10,6 +10,7 @@ from mlcatalog.registry.entities import EntityRegistry
 from mlcatalog.services.entities import EntityService
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.proposals import SYSTEM_ACTOR
+from mlcatalog.services.timeseries import TimeseriesService
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class Services:
     registry: EntityRegistry
     entities: EntityService
     ingest: IngestService
+    timeseries: TimeseriesService
 
 
 def services(request: Request) -> Services:

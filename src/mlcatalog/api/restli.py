@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from mlcatalog import __version__
+from mlcatalog.api import timeseries
 from mlcatalog.api.deps import actor, services
 from mlcatalog.api.wire import envelope, json_body, query_int, query_list, restli_proposal
 from mlcatalog.errors import InvalidInput
@@ -65,6 +66,8 @@ async def aspects_action(request: Request) -> Response:
         if not isinstance(raw, list):
             raise InvalidInput("proposals: expected an array of MetadataChangeProposal", field="proposals")
         proposals = [restli_proposal(item, f"proposals[{i}]") for i, item in enumerate(raw)]
+    elif action == "getTimeseriesAspectValues":
+        return JSONResponse(await timeseries.get_values(svc.timeseries, body))
     else:
         raise InvalidInput(f"action: unsupported action {action!r} on /aspects", field="action")
     await run_in_threadpool(svc.ingest.ingest, proposals, actor(request))
@@ -106,8 +109,13 @@ async def entities_action(request: Request) -> Response:
         raise InvalidInput("body: expected a JSON object of action parameters", field="body")
     if action == "delete":
         urn = body.get("urn")
-        rows = await run_in_threadpool(svc.ingest.delete_entity, urn, actor(request))
-        return JSONResponse({"value": {"urn": urn, "rows": rows, "timeseriesRows": 0}})
+        if not isinstance(urn, str):
+            raise InvalidInput("urn: required", field="urn")
+        aspect = body.get("aspectName")
+        start, end = body.get("startTimeMillis"), body.get("endTimeMillis")
+        points = await run_in_threadpool(svc.ingest.delete_timeseries, urn, aspect, start, end)
+        rows = 0 if aspect else await run_in_threadpool(svc.ingest.delete_entity, urn, actor(request))
+        return JSONResponse({"value": {"urn": urn, "rows": rows, "timeseriesRows": points}})
     if action == "listUrns":
         start, count = int(body.get("start", 0)), int(body.get("count", 10))
         total, urns = await run_in_threadpool(svc.entities.list_urns, body.get("entity"), start, count)

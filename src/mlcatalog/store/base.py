@@ -58,6 +58,20 @@ class ChangeRecord:
     system_metadata: dict[str, Any] | None
 
 
+@dataclass(frozen=True)
+class TimeseriesRecord:
+    """One point of a timeseries aspect; (urn, aspect, timestamp_ms, partition_key) identifies it."""
+
+    urn: str
+    entity_type: str
+    aspect: str
+    timestamp_ms: int
+    partition_key: str
+    value: dict[str, Any]
+    system_metadata: dict[str, Any] | None
+    created_on: int
+
+
 class WriteTransaction(Protocol):
     """Everything one proposal batch does, committed together or not at all."""
 
@@ -81,6 +95,12 @@ class WriteTransaction(Protocol):
 
     def append_change(self, change: ChangeRecord) -> None: ...
 
+    def upsert_timeseries(self, record: TimeseriesRecord) -> bool: ...
+
+    def delete_timeseries(
+        self, urn: str, aspect: str | None = None, start_ms: int | None = None, end_ms: int | None = None
+    ) -> int: ...
+
 
 class Store(Protocol):
     def transact(self, work: Callable[[WriteTransaction], T]) -> T: ...
@@ -94,6 +114,10 @@ class Store(Protocol):
     ) -> tuple[int, list[RelatedEntity]]: ...
 
     def list_urns(self, key_aspect: str, urn_prefix: str, start: int, count: int) -> tuple[int, list[str]]: ...
+
+    def timeseries(
+        self, urn: str, aspect: str, start_ms: int | None, end_ms: int | None, offset: int, limit: int
+    ) -> list[TimeseriesRecord]: ...
 
     def changes(self, after: int, limit: int) -> Iterator[tuple[int, ChangeRecord]]: ...
 

@@ -64,3 +64,19 @@ change_log = Table(
     Column("systemmetadata", Text, nullable=True),
     Index("ix_change_log_urn", "urn", "seq"),
 )
+
+# Timeseries aspects (run events, profiles, ingestion checkpoints) are points in time, not versions:
+# one row per (urn, aspect, timestampMillis, partition), as DataHub keys its timeseries documents.
+timeseries = Table(
+    "metadata_timeseries",
+    metadata,
+    Column("urn", String(500), primary_key=True),
+    Column("aspect", String(200), primary_key=True),
+    Column("timestamp_ms", BigInteger, primary_key=True, autoincrement=False),
+    Column("partition_key", String(500), primary_key=True),
+    Column("entity_type", String(100), nullable=False),
+    Column("metadata", Text, nullable=False),
+    Column("systemmetadata", Text, nullable=True),
+    Column("createdon", BigInteger, nullable=False),
+    Index("ix_timeseries_latest", "urn", "aspect", "timestamp_ms"),
+)

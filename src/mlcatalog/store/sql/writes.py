@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
-from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge
-from mlcatalog.store.sql import tables
+from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge, TimeseriesRecord
+from mlcatalog.store.sql import tables, timeseries
 from mlcatalog.store.sql.codec import aspect_record, aspect_row, dumps
 
 _A = tables.aspects
@@ -75,6 +75,14 @@ class SqlWriteTransaction:
                 systemmetadata=dumps(change.system_metadata),
             )
         )
+
+    def upsert_timeseries(self, record: TimeseriesRecord) -> bool:
+        return timeseries.upsert(self.conn, record)
+
+    def delete_timeseries(
+        self, urn: str, aspect: str | None = None, start_ms: int | None = None, end_ms: int | None = None
+    ) -> int:
+        return timeseries.remove(self.conn, urn, aspect, start_ms, end_ms)
 
 
 def _edge_row(edge: Edge) -> dict[str, Any]:
