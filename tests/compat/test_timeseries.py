@@ -10,7 +10,7 @@ import datahub.metadata.schema_classes as models
 import pytest
 import requests
 from datahub.emitter.mcp import MetadataChangeProposalWrapper
-from datahub.ingestion.graph.client import DataHubGraph, DatahubClientConfig
+from datahub.ingestion.graph.client import DatahubClientConfig, DataHubGraph
 
 from tests.compat.helpers import unique
 
