@@ -7,6 +7,7 @@ import uvicorn
 from click_default_group import DefaultGroup
 
 from mlcatalog import __version__
+from mlcatalog.cli_ingest import ingest
 from mlcatalog.settings import Settings
 
 
@@ -50,3 +51,6 @@ def upgrade(database_url: str | None) -> None:
     settings = Settings.from_env(database_url=database_url)
     open_store(settings.database_url).close()
     click.echo(f"database at {settings.database_url} is up to date")
+
+
+main.add_command(ingest)
