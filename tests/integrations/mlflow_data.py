@@ -27,7 +27,7 @@ def _training_run(client: MlflowClient, experiment_id: str, name: str, lr: float
     client.log_param(run_id, "learning_rate", lr)
     client.log_param(run_id, "max_depth", 6)
     client.log_metric(run_id, "auc", auc)
-    client.log_metric(run_id, "accuracy", auc - 0.05)
+    client.log_metric(run_id, "accuracy", round(auc - 0.05, 4))
     source = json.dumps({"uri": f"s3://ml-data/{dataset}.parquet"})
     data = Dataset(name=dataset, digest=f"d-{dataset}", source_type="s3", source=source, schema=SCHEMA)
     client.log_inputs(run_id, [DatasetInput(data, [InputTag("mlflow.data.context", "training")])])

@@ -1,0 +1,99 @@
+"""MLflow → mlcatalog with ``mlcatalog ingest mlflow``: a real MLflow tracking server on 127.0.0.1
+(SQLite backend in a temporary directory) and a real catalog server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.integrations import catalog_reads as read
+from tests.integrations.conftest import run_cli
+from tests.integrations.mlflow_data import MlflowWorld, build
+from tests.support.processes import mlflow_server
+from tests.support.server import ServerProcess
+
+GROUP = "urn:li:mlModelGroup:(urn:li:dataPlatform:mlflow,{},PROD)"
+MODEL = "urn:li:mlModel:(urn:li:dataPlatform:mlflow,{}_{},PROD)"
+
+
+@dataclass
+class Ingested:
+    world: MlflowWorld
+    summary: dict[str, Any]
+    terminal: str
+    catalog: str
+
+
+@pytest.fixture(scope="module")
+def ingested(catalog: ServerProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ingested]:
+    mlflow = mlflow_server(tmp_path_factory.mktemp("mlflow")).start()
+    try:
+        world = build(mlflow.url)
+        summary, terminal = run_cli(["mlflow", "--tracking-uri", mlflow.url, "--server", catalog.url])
+        yield Ingested(world, summary, terminal, catalog.url)
+    finally:
+        mlflow.stop()
+
+
+def test_summary_counts_what_arrived(ingested: Ingested) -> None:
+    entities = ingested.summary["entities"]
+    assert entities["mlModelGroup"] == 2
+    assert entities["mlModel"] == 5
+    assert entities["dataProcessInstance"] == 5
+    assert entities["container"] == 2  # the churn experiment and MLflow's Default experiment
+    assert ingested.summary["failures"] == [] and ingested.summary["warnings"] == []
+    assert ingested.summary["aspects_by_name"]["versionProperties"] == 5
+    assert "mlModelGroup" in ingested.terminal and "failures: 0" in ingested.terminal
+
+
+def test_registered_models_become_groups_with_versioned_members(ingested: Ingested) -> None:
+    group = GROUP.format("churn-classifier")
+    properties = read.aspects(ingested.catalog, group)["mlModelGroupProperties"]
+    assert properties["description"] == "churn-classifier for the demo"
+    assert properties["customProperties"] == {"owner_team": "risk"}
+    members = read.related(ingested.catalog, group, "MemberOf", "INCOMING")
+    assert members == [MODEL.format("churn-classifier", v) for v in ("1", "2", "3")]
+
+    versions = {}
+    for number in ("1", "2", "3"):
+        found = read.aspects(ingested.catalog, MODEL.format("churn-classifier", number))
+        versions[number] = found["versionProperties"]
+        assert found["mlModelProperties"]["description"] == f"churn-classifier v{number}"
+    assert [versions[n]["version"]["versionTag"] for n in ("1", "2", "3")] == ["1", "2", "3"]
+    assert [[a["versionTag"] for a in versions[n].get("aliases", [])] for n in ("1", "2", "3")] == [
+        [],
+        ["champion"],
+        ["challenger"],
+    ]
+    assert len({v["versionSet"] for v in versions.values()}) == 1
+
+
+def test_versions_carry_hyperparameters_metrics_and_training_run(ingested: Ingested) -> None:
+    model = MODEL.format("churn-classifier", "2")
+    properties = read.aspects(ingested.catalog, model)["mlModelProperties"]
+    assert {p["name"]: p["value"] for p in properties["hyperParams"]} == {"learning_rate": "0.05", "max_depth": "6"}
+    assert {m["name"]: m["value"] for m in properties["trainingMetrics"]} == {"auc": "0.86", "accuracy": "0.81"}
+
+    [run] = read.related(ingested.catalog, model, "TrainedBy")
+    run_aspects = read.aspects(ingested.catalog, run)
+    assert run_aspects["mlTrainingRunProperties"]["id"] == ingested.world.runs["churn-classifier/2"]
+    assert run_aspects["dataProcessInstanceProperties"]["name"] == "churn-classifier-run-2"
+    assert read.related(ingested.catalog, run, "DataProcessInstanceProduces") == [model]
+    [experiment] = read.related(ingested.catalog, run, "IsPartOf")
+    assert read.aspects(ingested.catalog, experiment)["containerProperties"]["name"] == "churn-experiments"
+
+
+def test_model_lineage_reaches_the_training_data_location(ingested: Ingested) -> None:
+    model = MODEL.format("churn-classifier", "2")
+    reference = "urn:li:dataset:(urn:li:dataPlatform:mlflow,churn-train-2025,PROD)"
+    location = "urn:li:dataset:(urn:li:dataPlatform:s3,ml-data/churn-train-2025.parquet,PROD)"
+    [run] = read.related(ingested.catalog, model, "TrainedBy")
+    assert read.related(ingested.catalog, run, "DataProcessInstanceConsumes") == [reference]
+    assert read.related(ingested.catalog, reference, "DownstreamOf") == [location]
+    training = read.aspects(ingested.catalog, model)["mlModelTrainingData"]["trainingData"]
+    assert [item["dataset"] for item in training] == [reference]
+    schema = read.aspects(ingested.catalog, reference)["schemaMetadata"]
+    assert [f["fieldPath"] for f in schema["fields"]] == ["tenure", "churned"]
