@@ -1,9 +1,12 @@
-"""SageMaker → mlcatalog: DataHub's SageMaker source, plus model-package membership it can miss.
+"""SageMaker → mlcatalog: DataHub's SageMaker source, plus what it misses.
 
 The stock source learns which model package group a model belongs to only from SageMaker's lineage
 tracking entities (contexts and associations). Accounts (and emulators) without them end with groups
 and models but no ``MemberOf`` edge. Here a model joins the group whose model package serves the same
 artifact (``ModelDataUrl``) or image, and gets ``versionProperties`` carrying the package version.
+
+The stock source also copies boto3's ``ResponseMetadata`` (request id, HTTP date) into custom
+properties, so every run rewrote every entity; it is dropped, and a re-run changes nothing.
 
 ``aws_endpoint_url`` is not applied to the SageMaker client by the source (it is for S3/DynamoDB),
 so the command sets boto3's own ``AWS_ENDPOINT_URL_SAGEMAKER`` instead.
@@ -61,6 +64,7 @@ class MLCatalogSagemakerSource(SagemakerSource):
         if self.source_config.extract_models:
             self._membership = self._packages_by_model()
         for wu in super().get_workunits_internal():
+            _drop_response_metadata(wu)
             yield wu
             extra = self._fill_membership(wu)
             if extra is not None:
@@ -115,3 +119,12 @@ class MLCatalogSagemakerSource(SagemakerSource):
             sortId=str(package.version).zfill(10),
         )
         return MetadataChangeProposalWrapper(entityUrn=model_urn, aspect=properties).as_workunit()
+
+
+def _drop_response_metadata(wu: MetadataWorkUnit) -> None:
+    snapshot = getattr(wu.metadata, "proposedSnapshot", None)
+    carried = snapshot.aspects if snapshot is not None else [getattr(wu.metadata, "aspect", None)]
+    for aspect in carried:
+        properties = getattr(aspect, "customProperties", None)
+        if isinstance(properties, dict):
+            properties.pop("ResponseMetadata", None)
