@@ -49,7 +49,10 @@ def _execute(recipe_dict: dict[str, Any], options: dict[str, Any], name: str | N
         click.echo(yaml.safe_dump(recipe_dict, sort_keys=False))
         return
     console = Console(stderr=True)
-    summary = runner.run(recipe_dict, console=console, show_progress=options["progress"])
+    try:
+        summary = runner.run(recipe_dict, console=console, show_progress=options["progress"])
+    except runner.SetupError as exc:
+        raise click.ClickException(str(exc)) from exc
     name = name or str(recipe_dict["source"]["type"]).rsplit(".", 1)[-1]
     render_summary(console, summary, f"{name} → {recipe_dict['sink']['config'].get('server', '')}")
     if options["as_json"]:

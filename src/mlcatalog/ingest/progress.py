@@ -110,7 +110,8 @@ def render_summary(console: Console, summary: IngestSummary, title: str) -> None
         table.add_row(kind, str(count))
     console.print(table)
     console.print(
-        f"aspects written: {summary.aspect_count} · records sent: {summary.records_written} · "
+        f"entities: {sum(summary.entity_counts.values())} · aspects: {summary.aspect_count} · "
+        f"records sent: {summary.records_written} · "
         f"soft-deleted: {len(summary.soft_deleted)} · warnings: {len(summary.warnings)} · "
         f"failures: {len(summary.failures)}"
     )

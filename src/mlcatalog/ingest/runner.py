@@ -17,6 +17,10 @@ from mlcatalog.ingest.progress import IngestSummary, LiveProgress
 DEFAULT_SERVER = "http://127.0.0.1:8080"
 
 
+class SetupError(Exception):
+    """The pipeline could not start: the server is unreachable or the source config is wrong."""
+
+
 def recipe(
     source_type: str,
     source_config: dict[str, Any],
@@ -40,7 +44,11 @@ def run(recipe_dict: dict[str, Any], console: Console | None = None, show_progre
     """Run the recipe; returns the summary (failures are in it, not raised)."""
     console = console or Console(stderr=True)
     logging.getLogger("datahub").setLevel(logging.WARNING)
-    pipeline = Pipeline.create(recipe_dict, no_progress=True, report_to="datahub")
+    try:
+        pipeline = Pipeline.create(recipe_dict, no_progress=True, report_to="datahub")
+    except Exception as exc:  # DataHub raises config, connection and pydantic errors alike here
+        server = recipe_dict.get("sink", {}).get("config", {}).get("server", DEFAULT_SERVER)
+        raise SetupError(f"could not start the ingestion into {server}: {exc}") from exc
     label = f"ingesting from {str(recipe_dict['source']['type']).rsplit('.', 1)[-1]}"
     live = LiveProgress(console, label, enabled=show_progress)
     source_workunits = pipeline.source.get_workunits
