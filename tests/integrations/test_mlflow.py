@@ -1,16 +1,22 @@
 """MLflow → mlcatalog with ``mlcatalog ingest mlflow``: a real MLflow tracking server on 127.0.0.1
-(SQLite backend in a temporary directory) and a real catalog server."""
+(SQLite backend in a temporary directory) and a real catalog server.
+
+The last test changes the MLflow world (re-ingestion); the others only read what the first run wrote.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from mlcatalog.cli import main
 from tests.integrations import catalog_reads as read
-from tests.integrations.conftest import run_cli
+from tests.integrations.conftest import run_cli, run_datahub_ingest
 from tests.integrations.mlflow_data import MlflowWorld, build
 from tests.support.processes import mlflow_server
 from tests.support.server import ServerProcess
@@ -25,6 +31,7 @@ class Ingested:
     summary: dict[str, Any]
     terminal: str
     catalog: str
+    tracking_uri: str
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +40,7 @@ def ingested(catalog: ServerProcess, tmp_path_factory: pytest.TempPathFactory) -
     try:
         world = build(mlflow.url)
         summary, terminal = run_cli(["mlflow", "--tracking-uri", mlflow.url, "--server", catalog.url])
-        yield Ingested(world, summary, terminal, catalog.url)
+        yield Ingested(world, summary, terminal, catalog.url, mlflow.url)
     finally:
         mlflow.stop()
 
@@ -97,3 +104,38 @@ def test_model_lineage_reaches_the_training_data_location(ingested: Ingested) ->
     assert [item["dataset"] for item in training] == [reference]
     schema = read.aspects(ingested.catalog, reference)["schemaMetadata"]
     assert [f["fieldPath"] for f in schema["fields"]] == ["tenure", "churned"]
+
+
+ENTITY_TYPES = ["mlModelGroup", "mlModel", "dataProcessInstance", "container", "dataset"]
+
+
+def _aliases(server: str, urn: str) -> list[str]:
+    return [a["versionTag"] for a in read.aspects(server, urn)["versionProperties"].get("aliases", [])]
+
+
+def test_reingest_is_a_no_op_then_follows_deletes_and_alias_moves(ingested: Ingested, tmp_path: Path) -> None:
+    catalog = ingested.catalog
+    before = read.snapshot(catalog, ENTITY_TYPES)
+    assert len(before) == 2 + 5 + 5 + 2 + 3  # groups, versions, runs, experiments, dataset references
+
+    # The second run goes through DataHub's own CLI with the recipe mlcatalog prints: same pipeline, same state.
+    printed = CliRunner().invoke(
+        main, ["ingest", "mlflow", "--tracking-uri", ingested.tracking_uri, "--server", catalog, "--print-recipe"]
+    )
+    assert printed.exit_code == 0, printed.output
+    (tmp_path / "recipe.yml").write_text(printed.output)
+    assert "Pipeline finished successfully" in run_datahub_ingest(tmp_path / "recipe.yml")
+    assert read.snapshot(catalog, ENTITY_TYPES) == before
+    rewritten = [(urn, name) for urn, found in before.items() for name in found if read.has_older_version(catalog, urn, name)]
+    assert rewritten == []
+
+    ingested.world.client.delete_model_version("fraud-detector", "1")
+    ingested.world.client.set_registered_model_alias("churn-classifier", "champion", "3")
+    summary, _ = run_cli(["mlflow", "--tracking-uri", ingested.tracking_uri, "--server", catalog, "--no-progress"])
+
+    deleted = MODEL.format("fraud-detector", "1")
+    assert summary["soft_deleted"] == [deleted]
+    assert read.aspects(catalog, deleted)["status"] == {"removed": True}
+    assert read.aspects(catalog, MODEL.format("fraud-detector", "2"))["status"] == {"removed": False}
+    assert _aliases(catalog, MODEL.format("churn-classifier", "2")) == []
+    assert _aliases(catalog, MODEL.format("churn-classifier", "3")) == ["challenger", "champion"]
