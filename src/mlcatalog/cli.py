@@ -7,7 +7,11 @@ import uvicorn
 from click_default_group import DefaultGroup
 
 from mlcatalog import __version__
+from mlcatalog.cli_feed import events, webhooks
+from mlcatalog.cli_graph import graph, impact
 from mlcatalog.cli_ingest import ingest
+from mlcatalog.cli_rules import rules
+from mlcatalog.cli_versions import aliases, get_as_of
 from mlcatalog.settings import Settings
 
 
@@ -53,4 +57,14 @@ def upgrade(database_url: str | None) -> None:
     click.echo(f"database at {settings.database_url} is up to date")
 
 
+main.add_command(webhooks)
+main.add_command(events)
+main.add_command(aliases)
+main.add_command(get_as_of)
+main.add_command(rules)
+main.add_command(graph)
+main.add_command(impact)
+from mlcatalog.cli_search import search_group  # noqa: E402
+
+main.add_command(search_group)
 main.add_command(ingest)

@@ -8,9 +8,14 @@ from fastapi import Request
 
 from mlcatalog.registry.entities import EntityRegistry
 from mlcatalog.services.entities import EntityService
+from mlcatalog.services.feed import FeedService
 from mlcatalog.services.ingest import IngestService
+from mlcatalog.services.lineage import LineageService
 from mlcatalog.services.proposals import SYSTEM_ACTOR
+from mlcatalog.services.rules import RuleService
+from mlcatalog.services.search import SearchService
 from mlcatalog.services.timeseries import TimeseriesService
+from mlcatalog.services.timetravel import TimeTravelService
 
 
 @dataclass(frozen=True)
@@ -18,6 +23,11 @@ class Services:
     registry: EntityRegistry
     entities: EntityService
     ingest: IngestService
+    lineage: LineageService
+    feed: FeedService
+    timetravel: TimeTravelService
+    rules: RuleService
+    search: SearchService
     timeseries: TimeseriesService
 
 

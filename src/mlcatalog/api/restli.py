@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from mlcatalog import __version__
-from mlcatalog.api import timeseries
+from mlcatalog.api import restli_search, timeseries
 from mlcatalog.api.deps import actor, services
 from mlcatalog.api.wire import envelope, json_body, query_int, query_list, restli_proposal
 from mlcatalog.errors import InvalidInput
@@ -116,6 +116,8 @@ async def entities_action(request: Request) -> Response:
         points = await run_in_threadpool(svc.ingest.delete_timeseries, urn, aspect, start, end)
         rows = 0 if aspect else await run_in_threadpool(svc.ingest.delete_entity, urn, actor(request))
         return JSONResponse({"value": {"urn": urn, "rows": rows, "timeseriesRows": points}})
+    if action in restli_search.ACTIONS:
+        return JSONResponse(await restli_search.ACTIONS[action](svc.search, body))
     if action == "listUrns":
         start, count = int(body.get("start", 0)), int(body.get("count", 10))
         total, urns = await run_in_threadpool(svc.entities.list_urns, body.get("entity"), start, count)
@@ -133,7 +135,8 @@ async def relationships(request: Request) -> dict[str, Any]:
     direction = request.query_params.get("direction", "")
     start = query_int(request, "start", 0)
     count = query_int(request, "count", DEFAULT_RELATIONSHIP_PAGE)
-    total, related = await run_in_threadpool(svc.entities.related, urn, types, direction, start, count)
+    include_removed = request.query_params.get("includeSoftDelete", "false").lower() == "true"
+    total, related = await run_in_threadpool(svc.entities.related, urn, types, direction, start, count, include_removed)
     items = []
     for entity in related:
         item: dict[str, Any] = {"type": entity.relationship, "entity": entity.urn}

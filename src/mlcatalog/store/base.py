@@ -45,6 +45,16 @@ class RelatedEntity:
 
 
 @dataclass(frozen=True)
+class WalkStep:
+    """One step of a lineage walk: ``urn`` reached at ``depth`` hops from ``parent`` over ``relationship``."""
+
+    urn: str
+    depth: int
+    parent: str
+    relationship: str
+
+
+@dataclass(frozen=True)
 class ChangeRecord:
     urn: str
     entity_type: str
@@ -93,6 +103,12 @@ class WriteTransaction(Protocol):
 
     def delete_edges_from(self, urn: str) -> None: ...
 
+    def mark_removed(self, urn: str, removed: bool) -> None: ...
+
+    def clear_graph(self) -> None: ...
+
+    def latest_aspects_after(self, after: tuple[str, str] | None, limit: int) -> list[AspectRecord]: ...
+
     def append_change(self, change: ChangeRecord) -> None: ...
 
     def upsert_timeseries(self, record: TimeseriesRecord) -> bool: ...
@@ -100,6 +116,20 @@ class WriteTransaction(Protocol):
     def delete_timeseries(
         self, urn: str, aspect: str | None = None, start_ms: int | None = None, end_ms: int | None = None
     ) -> int: ...
+
+    def sources_of(self, destination: str, relationship: str, limit: int) -> list[str]: ...
+
+    def promotion_rules(self) -> list[dict[str, Any]]: ...
+
+    def upstream(self, urns: set[str], max_hops: int) -> set[str]: ...
+
+    def defer(self, key: Any, action: Callable[[], None]) -> None: ...
+
+    def latest_aspects(self, urn: str) -> dict[str, AspectRecord]: ...
+
+    def put_search_document(self, document: SearchDocument) -> None: ...
+
+    def delete_search_document(self, urn: str) -> None: ...
 
 
 class Store(Protocol):
@@ -110,8 +140,16 @@ class Store(Protocol):
     def latest_aspects(self, urn: str, aspects: Sequence[str] | None = None) -> dict[str, AspectRecord]: ...
 
     def related(
-        self, urn: str, relationships: Sequence[str], incoming: bool, start: int, count: int
+        self, urn: str, relationships: Sequence[str], incoming: bool, start: int, count: int, include_removed: bool = True
     ) -> tuple[int, list[RelatedEntity]]: ...
+
+    def walk_lineage(self, urn: str, upstream: bool, max_hops: int, include_removed: bool, limit: int) -> list[WalkStep]: ...
+
+    def removed_among(self, urns: Sequence[str]) -> set[str]: ...
+
+    def existing_among(self, urns: Sequence[str]) -> set[str]: ...
+
+    def count_edges(self) -> int: ...
 
     def list_urns(self, key_aspect: str, urn_prefix: str, start: int, count: int) -> tuple[int, list[str]]: ...
 
@@ -121,4 +159,83 @@ class Store(Protocol):
 
     def changes(self, after: int, limit: int) -> Iterator[tuple[int, ChangeRecord]]: ...
 
+    def search(self, query: SearchQuery) -> SearchPage: ...
+
+    def autocomplete(self, query: SearchQuery, prefix: str, limit: int) -> list[SearchHit]: ...
+
+    def browse_paths(self, query: SearchQuery, prefix: str) -> list[tuple[str, int]]: ...
+
+    def rebuild_search(self, build: Callable[[str, dict[str, AspectRecord]], SearchDocument | None]) -> int: ...
+
     def close(self) -> None: ...
+
+
+# --- search (index documents in, ranked pages out; see services/search.py for the policy) ---
+
+
+@dataclass(frozen=True)
+class SearchField:
+    field: str
+    value: str
+    num: float | None = None
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """What the index holds for one entity: ranked text in three weight bands, plus filter fields."""
+
+    urn: str
+    entity_type: str
+    name: str | None
+    removed: bool
+    last_modified: int
+    name_text: str
+    desc_text: str
+    other_text: str
+    fields: tuple[SearchField, ...]
+
+
+@dataclass(frozen=True)
+class TextUnit:
+    """One word (matched as a word or a prefix) or one quoted phrase of a free-text query."""
+
+    tokens: tuple[str, ...]
+    phrase: bool = False
+
+
+@dataclass(frozen=True)
+class Criterion:
+    field: str
+    condition: str
+    values: tuple[str, ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    units: tuple[TextUnit, ...] = ()
+    exact: str | None = None  # the whole query, lower-cased, for the exact-name tier
+    entity_types: tuple[str, ...] = ()
+    filters: tuple[tuple[Criterion, ...], ...] = ()  # OR of ANDs
+    include_removed: bool = False
+    sort: str = "relevance"  # relevance | name | modified
+    descending: bool = False
+    start: int = 0
+    count: int = 10
+    want_total: bool = True
+    facets: tuple[str, ...] = ()
+    max_facet_values: int = 20
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    urn: str
+    entity_type: str
+    name: str | None
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    total: int | None
+    hits: list[SearchHit]
+    facets: dict[str, list[tuple[str, int]]]

@@ -27,6 +27,7 @@ GRAPHQL_TYPES = {
     "domain": "Domain",
     "container": "Container",
     "dataPlatform": "DataPlatform",
+    "versionSet": "VersionSet",
 }
 
 query = QueryType()
@@ -78,7 +79,10 @@ for _field, _entity in [
 def relationships(ref: EntityRef, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
     start, count = input.get("start") or 0, input.get("count") or DEFAULT_RELATIONSHIP_PAGE
     direction = input["direction"]
-    total, related = services_of(info).entities.related(ref.urn, input.get("types") or [], direction, start, count)
+    include_removed = bool(input.get("includeSoftDelete"))
+    total, related = services_of(info).entities.related(
+        ref.urn, input.get("types") or [], direction, start, count, include_removed
+    )
     items = [
         {
             "type": r.relationship,
@@ -224,6 +228,8 @@ domain.set_field("properties", lambda ref, *_: _properties(ref, "domainPropertie
 
 container = _common("Container")
 container.set_field("properties", lambda ref, *_: _properties(ref, "containerProperties"))
+# DataHub declares Container.platform non-null; containers written without one get a placeholder.
+container.set_field("platform", lambda ref, *_: convert.platform(ref) or ref.loader.ref("urn:li:dataPlatform:unknown"))
 
 data_platform = _common("DataPlatform")
 data_platform.set_field("name", lambda ref, *_: ref.key.get("platformName"))

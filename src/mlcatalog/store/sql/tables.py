@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -44,8 +45,20 @@ edges = Table(
     Column("created_actor", String(500), nullable=True),
     Column("via", String(500), nullable=True),
     Column("properties", Text, nullable=True),
+    # Lineage edges in walking order (NULL for other edges), so a walk is one index probe per hop.
+    Column("upstream_urn", String(500), nullable=True),
+    Column("downstream_urn", String(500), nullable=True),
     Index("ix_edge_destination", "destination_urn", "relationship"),
     Index("ix_edge_source", "source_urn", "relationship"),
+    Index("ix_edge_lineage_up", "downstream_urn", "upstream_urn"),
+    Index("ix_edge_lineage_down", "upstream_urn", "downstream_urn"),
+)
+
+# Entities whose status aspect says removed (soft-deleted); graph reads include or skip them.
+graph_removed = Table(
+    "metadata_graph_removed",
+    metadata,
+    Column("urn", String(500), primary_key=True),
 )
 
 change_log = Table(
@@ -63,6 +76,82 @@ change_log = Table(
     Column("previous_metadata", Text, nullable=True),
     Column("systemmetadata", Text, nullable=True),
     Index("ix_change_log_urn", "urn", "seq"),
+)
+
+webhooks = Table(
+    "mlcatalog_webhook",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", String(2000), nullable=False),
+    Column("secret", String(500), nullable=False),
+    Column("entity_types", Text, nullable=True),  # JSON list; null = all
+    Column("aspects", Text, nullable=True),
+    Column("change_types", Text, nullable=True),
+    Column("created_on", BigInteger, nullable=False),
+    Column("created_by", String(500), nullable=False),
+    Column("last_seq", BigInteger, nullable=False, default=0),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_on", BigInteger, nullable=False, default=0),
+    Column("lease_owner", String(100), nullable=True),
+    Column("lease_until", BigInteger, nullable=False, default=0),
+)
+
+webhook_deliveries = Table(
+    "mlcatalog_webhook_delivery",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("webhook_id", Integer, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("delivered_on", BigInteger, nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("succeeded", Boolean, nullable=False),
+    Index("ix_webhook_delivery_webhook", "webhook_id", "id"),
+)
+
+promotion_rules = Table(
+    "mlcatalog_promotion_rule",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("applies_to", Text, nullable=False),
+    Column("conditions", Text, nullable=False),
+    Column("created_on", BigInteger, nullable=False),
+    Column("created_by", String(500), nullable=False),
+)
+
+# Search index (derived from Searchable annotations; see services/search_index.py). One row per
+# entity with its ranked text; one row per filterable (field, value). SQLite adds an FTS5 table
+# ``search_fts`` (rowid = search_document.id) and PostgreSQL a tsvector column ``tsv``, both
+# created by migration 0005_search because SQLAlchemy cannot express them portably.
+search_document = Table(
+    "search_document",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("urn", String(500), nullable=False, unique=True),
+    Column("entity_type", String(100), nullable=False),
+    Column("name", String(1000), nullable=True),
+    Column("name_lc", String(1000), nullable=True),
+    Column("removed", Boolean, nullable=False, default=False),
+    Column("last_modified", BigInteger, nullable=False),
+    Column("name_text", Text, nullable=False, default=""),
+    Column("desc_text", Text, nullable=False, default=""),
+    Column("other_text", Text, nullable=False, default=""),
+    Index("ix_search_document_type_name", "entity_type", "name_lc"),
+    Index("ix_search_document_modified", "last_modified"),
+    Index("ix_search_document_name", "name_lc"),
+)
+
+search_field = Table(
+    "search_field",
+    metadata,
+    Column("urn", String(500), primary_key=True),
+    Column("field", String(200), primary_key=True),
+    Column("value_lc", String(1000), primary_key=True),
+    Column("value", String(1000), nullable=False),
+    Column("num", Float, nullable=True),
+    Index("ix_search_field_value", "field", "value_lc", "urn"),
 )
 
 # Timeseries aspects (run events, profiles, ingestion checkpoints) are points in time, not versions:

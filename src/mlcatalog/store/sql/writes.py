@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, select, tuple_, update
 
-from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge, TimeseriesRecord
-from mlcatalog.store.sql import tables, timeseries
+from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge, SearchDocument, TimeseriesRecord
+from mlcatalog.store.sql import search, tables, timeseries
 from mlcatalog.store.sql.codec import aspect_record, aspect_row, dumps
+from mlcatalog.store.sql.rules import rules_in, upstream_of
 
 _A = tables.aspects
 
@@ -21,6 +22,27 @@ def _key(urn: str, aspect: str, version: int = 0) -> Any:
 class SqlWriteTransaction:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.is_sqlite = conn.dialect.name == "sqlite"
+        self._deferred: dict[Any, Callable[[], None]] = {}
+
+    def defer(self, key: Any, action: Callable[[], None]) -> None:
+        """Run ``action`` once, just before commit, however often it was deferred under ``key``."""
+        self._deferred.pop(key, None)
+        self._deferred[key] = action
+
+    def run_deferred(self) -> None:
+        while self._deferred:
+            key = next(iter(self._deferred))
+            self._deferred.pop(key)()
+
+    def latest_aspects(self, urn: str) -> dict[str, AspectRecord]:
+        return search.latest_aspects_of(self.conn, urn)
+
+    def put_search_document(self, document: SearchDocument) -> None:
+        search.put_document(self.conn, document, self.is_sqlite)
+
+    def delete_search_document(self, urn: str) -> None:
+        search.delete_document(self.conn, urn, self.is_sqlite)
 
     def latest(self, urn: str, aspect: str) -> AspectRecord | None:
         query = select(_A).where(_key(urn, aspect)).with_for_update()
@@ -54,11 +76,45 @@ class SqlWriteTransaction:
     def delete_edges_from(self, urn: str) -> None:
         self.conn.execute(delete(tables.edges).where(tables.edges.c.source_urn == urn))
 
+    def mark_removed(self, urn: str, removed: bool) -> None:
+        table = tables.graph_removed
+        self.conn.execute(delete(table).where(table.c.urn == urn))
+        if removed:
+            self.conn.execute(insert(table).values(urn=urn))
+
+    def clear_graph(self) -> None:
+        self.conn.execute(delete(tables.edges))
+        self.conn.execute(delete(tables.graph_removed))
+
+    def latest_aspects_after(self, after: tuple[str, str] | None, limit: int) -> list[AspectRecord]:
+        """Latest aspects in (urn, aspect) order, resuming after a key: paging for a rebuild."""
+        query = select(_A).where(_A.c.version == 0)
+        if after is not None:
+            query = query.where(tuple_(_A.c.urn, _A.c.aspect) > tuple_(*after))
+        rows = self.conn.execute(query.order_by(_A.c.urn, _A.c.aspect).limit(limit)).all()
+        return [aspect_record(row) for row in rows]
+
     def replace_edges(self, urn: str, aspect: str, edges: Sequence[Edge]) -> None:
         table = tables.edges
         self.conn.execute(delete(table).where(table.c.source_urn == urn, table.c.aspect == aspect))
         if edges:
-            self.conn.execute(insert(table), [_edge_row(edge) for edge in edges])
+            self.conn.execute(insert(table), [edge_row(edge) for edge in edges])
+
+    def sources_of(self, destination: str, relationship: str, limit: int) -> list[str]:
+        table = tables.edges
+        query = (
+            select(table.c.source_urn)
+            .where(table.c.destination_urn == destination, table.c.relationship == relationship)
+            .order_by(table.c.source_urn)
+            .limit(limit)
+        )
+        return list(self.conn.execute(query).scalars())
+
+    def promotion_rules(self) -> list[dict[str, Any]]:
+        return rules_in(self.conn)
+
+    def upstream(self, urns: set[str], max_hops: int) -> set[str]:
+        return upstream_of(self.conn, urns, max_hops)
 
     def append_change(self, change: ChangeRecord) -> None:
         self.conn.execute(
@@ -85,7 +141,7 @@ class SqlWriteTransaction:
         return timeseries.remove(self.conn, urn, aspect, start_ms, end_ms)
 
 
-def _edge_row(edge: Edge) -> dict[str, Any]:
+def edge_row(edge: Edge) -> dict[str, Any]:
     return {
         "source_urn": edge.source_urn,
         "aspect": edge.aspect,
@@ -97,4 +153,13 @@ def _edge_row(edge: Edge) -> dict[str, Any]:
         "created_actor": edge.created_actor,
         "via": edge.via,
         "properties": dumps(edge.properties),
+        "upstream_urn": lineage_end(edge, upstream=True),
+        "downstream_urn": lineage_end(edge, upstream=False),
     }
+
+
+def lineage_end(edge: Edge, upstream: bool) -> str | None:
+    """The upstream (or downstream) end of a lineage edge; None for other edges."""
+    if not edge.is_lineage:
+        return None
+    return edge.destination_urn if edge.is_upstream == upstream else edge.source_urn
