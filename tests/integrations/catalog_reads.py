@@ -32,6 +32,15 @@ def snapshot(server: str, entity_types: list[str]) -> dict[str, dict[str, Any]]:
     return {urn: aspects(server, urn) for kind in entity_types for urn in urns(server, kind)}
 
 
-def has_older_version(server: str, urn: str, aspect: str) -> bool:
-    reply = requests.get(f"{server}/aspects/{quote(urn, safe='')}", params={"aspect": aspect, "version": 1}, timeout=10)
-    return reply.status_code == 200
+def past_versions(server: str, urn: str, aspect: str) -> int:
+    """How many earlier versions of the aspect are stored (version 1, 2, ... answer until one is missing)."""
+    count = 0
+    while True:
+        params = {"aspect": aspect, "version": count + 1}
+        if requests.get(f"{server}/aspects/{quote(urn, safe='')}", params=params, timeout=10).status_code != 200:
+            return count
+        count += 1
+
+
+def version_counts(server: str, found: dict[str, dict[str, object]]) -> dict[tuple[str, str], int]:
+    return {(urn, name): past_versions(server, urn, name) for urn, aspects_ in found.items() for name in aspects_}

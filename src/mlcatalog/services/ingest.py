@@ -17,6 +17,7 @@ from mlcatalog.services.derived import AspectChange, DerivedIndex, default_index
 from mlcatalog.services.patch import apply_patch
 from mlcatalog.services.proposals import CHANGE_TYPES, SYSTEM_ACTOR, UPSERT_LIKE, Proposal
 from mlcatalog.services.timeseries import timeseries_record
+from mlcatalog.services.versions import keep_maintained_fields
 from mlcatalog.store.base import AspectRecord, ChangeRecord, Store, WriteTransaction
 
 
@@ -160,6 +161,7 @@ class _BatchWriter:
             if proposal.change_type == "PATCH":
                 value = apply_patch(spec, current.value if current else None, proposal.value, self.now_ms)
                 spec.validate(value)
+            value = keep_maintained_fields(spec.name, value, current.value if current else None)
             return self._write(tx, target, spec, current, value, proposal)
         except CatalogError as exc:
             raise type(exc)(f"{proposal.label}: {exc.message}", field=exc.field) from exc
