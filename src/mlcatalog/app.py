@@ -39,6 +39,7 @@ from mlcatalog.services.rules import RuleService
 from mlcatalog.services.runs import RunService
 from mlcatalog.services.search import SearchService
 from mlcatalog.services.timeline import TimelineService
+from mlcatalog.services.timeseries import TimeseriesService
 from mlcatalog.services.timetravel import TimeTravelService
 from mlcatalog.services.tokens import TokenService
 from mlcatalog.settings import Settings
@@ -68,6 +69,7 @@ def create_app(settings: Settings) -> FastAPI:
             runs=RunService(store, registry, ingest),
             references=ReferenceService(store, registry, ingest),
             tokens=TokenService(SqlTokenStore(store.db)),
+            timeseries=TimeseriesService(store, registry),
         )
         deliverer = WebhookDeliverer(feed) if settings.deliver_webhooks else None
         if deliverer:

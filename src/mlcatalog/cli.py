@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from mlcatalog import __version__, cli_transfer
 from mlcatalog.cli_feed import events, webhooks
 from mlcatalog.cli_graph import graph, impact
+from mlcatalog.cli_ingest import ingest
 from mlcatalog.cli_rules import rules
 from mlcatalog.cli_search import search_group
 from mlcatalog.cli_tokens import token
@@ -80,3 +81,4 @@ main.add_command(rules)
 main.add_command(graph)
 main.add_command(impact)
 main.add_command(search_group)
+main.add_command(ingest)

@@ -18,6 +18,7 @@ from mlcatalog.services.rules import RuleService
 from mlcatalog.services.runs import RunService
 from mlcatalog.services.search import SearchService
 from mlcatalog.services.timeline import TimelineService
+from mlcatalog.services.timeseries import TimeseriesService
 from mlcatalog.services.timetravel import TimeTravelService
 from mlcatalog.services.tokens import TokenService
 
@@ -37,6 +38,7 @@ class Services:
     runs: RunService
     references: ReferenceService
     tokens: TokenService
+    timeseries: TimeseriesService
 
 
 def services(request: Request) -> Services:

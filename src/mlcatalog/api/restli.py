@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from mlcatalog import __version__
-from mlcatalog.api import restli_search
+from mlcatalog.api import restli_search, timeseries
 from mlcatalog.api.auth import authorize_proposals
 from mlcatalog.api.deps import actor, services
 from mlcatalog.api.trace import traceparent
@@ -79,6 +79,8 @@ async def aspects_action(request: Request) -> Response:
     elif action == "getCount":
         count = await run_in_threadpool(svc.entities.count_aspects, body.get("aspect"), body.get("urnLike"))
         return JSONResponse({"value": count})
+    elif action == "getTimeseriesAspectValues":
+        return JSONResponse(await timeseries.get_values(svc.timeseries, body))
     else:
         raise InvalidInput(f"action: unsupported action {action!r} on /aspects", field="action")
     authorize_proposals(request, proposals)
@@ -121,8 +123,13 @@ async def entities_action(request: Request) -> Response:
         raise InvalidInput("body: expected a JSON object of action parameters", field="body")
     if action == "delete":
         urn = body.get("urn")
-        rows = await run_in_threadpool(svc.ingest.delete_entity, urn, actor(request))
-        return JSONResponse({"value": {"urn": urn, "rows": rows, "timeseriesRows": 0}})
+        if not isinstance(urn, str):
+            raise InvalidInput("urn: required", field="urn")
+        aspect = body.get("aspectName")
+        start, end = body.get("startTimeMillis"), body.get("endTimeMillis")
+        points = await run_in_threadpool(svc.ingest.delete_timeseries, urn, aspect, start, end)
+        rows = 0 if aspect else await run_in_threadpool(svc.ingest.delete_entity, urn, actor(request))
+        return JSONResponse({"value": {"urn": urn, "rows": rows, "timeseriesRows": points}})
     if action in restli_search.ACTIONS:
         return JSONResponse(await restli_search.ACTIONS[action](svc.search, body))
     if action == "listUrns":

@@ -18,7 +18,9 @@ from mlcatalog.registry.entities import AspectSpec, EntityRegistry, ParsedUrn
 from mlcatalog.services import conditions
 from mlcatalog.services.derived import AspectChange, DerivedIndex, default_indexes
 from mlcatalog.services.patch import apply_patch
-from mlcatalog.services.proposals import CHANGE_TYPES, SYSTEM_ACTOR, Proposal
+from mlcatalog.services.proposals import CHANGE_TYPES, SYSTEM_ACTOR, UPSERT_LIKE, Proposal
+from mlcatalog.services.timeseries import timeseries_record
+from mlcatalog.services.versions import keep_maintained_fields
 from mlcatalog.store.base import AspectRecord, ChangeRecord, RunAspect, Store, WriteTransaction
 
 VERSION_FIELD = "version"  # systemMetadata.version: the aspect's version number, as DataHub keeps it
@@ -93,6 +95,7 @@ class IngestService:
 
         def work(tx: WriteTransaction) -> int:
             rows = tx.delete_entity(target.urn)
+            tx.delete_timeseries(target.urn)
             for index in self.indexes:
                 index.entity_deleted(tx, target)
             if rows:
@@ -114,6 +117,15 @@ class IngestService:
 
         return self.store.transact(work, [target.urn])
 
+    def delete_timeseries(
+        self, urn: str, aspect: str | None = None, start_ms: int | None = None, end_ms: int | None = None
+    ) -> int:
+        """Remove points of one timeseries aspect (or all of them) in a time range; returns how many."""
+        target = self.registry.parse_urn(urn)
+        if aspect is not None and not self.registry.aspect_of(target.entity, aspect).is_timeseries:
+            raise InvalidInput(f"aspectName: {aspect!r} is not a timeseries aspect", field="aspectName")
+        return self.store.transact(lambda tx: tx.delete_timeseries(target.urn, aspect, start_ms, end_ms))
+
     def _prepare(self, proposal: Proposal) -> Prepared:
         try:
             return self._check(proposal)
@@ -133,6 +145,11 @@ class IngestService:
             raise InvalidInput("aspectName: required", field="aspectName")
         spec = self.registry.aspect_of(target.entity, proposal.aspect_name)
         self.limits.check_value(proposal.value, "aspect.value")
+        if spec.is_timeseries and proposal.change_type not in {*UPSERT_LIKE, "CREATE"}:
+            raise InvalidInput(
+                f"changeType: timeseries aspect {spec.name!r} only takes UPSERT, not {proposal.change_type}",
+                field="changeType",
+            )
         if proposal.change_type in {"PATCH", "DELETE"}:
             return Prepared(proposal, target, spec)
         if not isinstance(proposal.value, dict):
@@ -162,6 +179,8 @@ class _BatchWriter:
         try:
             if proposal.change_type == "CREATE_ENTITY" and tx.latest(target.urn, target.entity.key_aspect):
                 raise AlreadyExists(f"entity {target.urn!r} already exists", field="entityUrn")
+            if spec.is_timeseries:
+                return self._write_point(tx, item)
             current = tx.latest(target.urn, spec.name)
             if proposal.headers:
                 version = tx.max_version(target.urn, spec.name) + 1 if current else None
@@ -175,6 +194,7 @@ class _BatchWriter:
             if proposal.change_type == "PATCH":
                 value = apply_patch(spec, current.value if current else None, proposal.value, self.now_ms)
                 spec.validate(value)
+            value = keep_maintained_fields(spec.name, value, current.value if current else None)
             return self._write(tx, target, spec, current, value, proposal)
         except CatalogError as exc:
             raise type(exc)(f"{proposal.label}: {exc.message}", field=exc.field) from exc
@@ -226,6 +246,16 @@ class _BatchWriter:
         self._derive(tx, AspectChange(target, spec, value, previous, self.now_ms, self.actor))
         self._log(tx, target, spec.name, proposal.change_type, archived, value, previous, system_metadata)
         return WriteResult(target.urn, spec.name, value, system_metadata, changed=True)
+
+    def _write_point(self, tx: WriteTransaction, item: Prepared) -> WriteResult:
+        """Timeseries aspects are points: no key aspect, no version, no derived edges (as on DataHub)."""
+        target, spec = item.target, item.spec
+        system_metadata = self._system_metadata(item.proposal)
+        record = timeseries_record(target, spec.name, item.proposal.value, system_metadata, self.now_ms)
+        changed = tx.upsert_timeseries(record)
+        if changed:
+            self._log(tx, target, spec.name, "UPSERT", 0, record.value, None, system_metadata)
+        return WriteResult(target.urn, spec.name, record.value, system_metadata, changed=changed)
 
     def _delete(self, tx: WriteTransaction, item: Prepared, current: AspectRecord | None) -> WriteResult:
         target, spec = item.target, item.spec

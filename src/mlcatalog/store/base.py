@@ -68,6 +68,20 @@ class ChangeRecord:
     system_metadata: dict[str, Any] | None
 
 
+@dataclass(frozen=True)
+class TimeseriesRecord:
+    """One point of a timeseries aspect; (urn, aspect, timestamp_ms, partition_key) identifies it."""
+
+    urn: str
+    entity_type: str
+    aspect: str
+    timestamp_ms: int
+    partition_key: str
+    value: dict[str, Any]
+    system_metadata: dict[str, Any] | None
+    created_on: int
+
+
 class WriteTransaction(Protocol):
     """Everything one proposal batch does, committed together or not at all."""
 
@@ -98,6 +112,12 @@ class WriteTransaction(Protocol):
     def latest_aspects_after(self, after: tuple[str, str] | None, limit: int) -> list[AspectRecord]: ...
 
     def append_change(self, change: ChangeRecord) -> None: ...
+
+    def upsert_timeseries(self, record: TimeseriesRecord) -> bool: ...
+
+    def delete_timeseries(
+        self, urn: str, aspect: str | None = None, start_ms: int | None = None, end_ms: int | None = None
+    ) -> int: ...
 
     def sources_of(self, destination: str, relationship: str, limit: int) -> list[str]: ...
 
@@ -145,6 +165,10 @@ class Store(Protocol):
     def count_edges(self) -> int: ...
 
     def list_urns(self, key_aspect: str, urn_prefix: str, start: int, count: int) -> tuple[int, list[str]]: ...
+
+    def timeseries(
+        self, urn: str, aspect: str, start_ms: int | None, end_ms: int | None, offset: int, limit: int
+    ) -> list[TimeseriesRecord]: ...
 
     def changes(self, after: int, limit: int) -> Iterator[tuple[int, ChangeRecord]]: ...
 

@@ -18,9 +18,10 @@ from mlcatalog.store.base import (
     SearchHit,
     SearchPage,
     SearchQuery,
+    TimeseriesRecord,
     WalkStep,
 )
-from mlcatalog.store.sql import graph, search, tables
+from mlcatalog.store.sql import graph, search, tables, timeseries
 from mlcatalog.store.sql.codec import aspect_record, loads
 from mlcatalog.store.sql.database import Database
 from mlcatalog.store.sql.history import SqlHistory
@@ -105,6 +106,12 @@ class SqlStore:
             query = select(_A.c.urn).where(*where).order_by(_A.c.urn).offset(start).limit(count)
             urns = list(conn.execute(query).scalars())
         return total, urns
+
+    def timeseries(
+        self, urn: str, aspect: str, start_ms: int | None, end_ms: int | None, offset: int, limit: int
+    ) -> list[TimeseriesRecord]:
+        with self.db.read() as conn:
+            return timeseries.read(conn, urn, aspect, start_ms, end_ms, offset, limit)
 
     def changes(self, after: int, limit: int) -> Iterator[tuple[int, ChangeRecord]]:
         table = tables.change_log

@@ -183,3 +183,19 @@ run_aspects = Table(
     Column("rolled_back_on", BigInteger, nullable=True),
     Index("ix_run_aspect_last_on", "last_on"),
 )
+
+# Timeseries aspects (run events, profiles, ingestion checkpoints) are points in time, not versions:
+# one row per (urn, aspect, timestampMillis, partition), as DataHub keys its timeseries documents.
+timeseries = Table(
+    "metadata_timeseries",
+    metadata,
+    Column("urn", String(500), primary_key=True),
+    Column("aspect", String(200), primary_key=True),
+    Column("timestamp_ms", BigInteger, primary_key=True, autoincrement=False),
+    Column("partition_key", String(500), primary_key=True),
+    Column("entity_type", String(100), nullable=False),
+    Column("metadata", Text, nullable=False),
+    Column("systemmetadata", Text, nullable=True),
+    Column("createdon", BigInteger, nullable=False),
+    Index("ix_timeseries_latest", "urn", "aspect", "timestamp_ms"),
+)

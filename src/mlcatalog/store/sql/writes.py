@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, tuple_, update
 
-from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge, RunAspect, SearchDocument
-from mlcatalog.store.sql import search, tables
+from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge, RunAspect, SearchDocument, TimeseriesRecord
+from mlcatalog.store.sql import search, tables, timeseries
 from mlcatalog.store.sql.codec import aspect_record, aspect_row, dumps
 from mlcatalog.store.sql.rules import rules_in, upstream_of
 
@@ -175,6 +175,14 @@ class SqlWriteTransaction:
     def mark_rolled_back(self, run_id: str, now_ms: int) -> None:
         table = tables.run_aspects
         self.conn.execute(update(table).where(table.c.run_id == run_id).values(rolled_back_on=now_ms))
+
+    def upsert_timeseries(self, record: TimeseriesRecord) -> bool:
+        return timeseries.upsert(self.conn, record)
+
+    def delete_timeseries(
+        self, urn: str, aspect: str | None = None, start_ms: int | None = None, end_ms: int | None = None
+    ) -> int:
+        return timeseries.remove(self.conn, urn, aspect, start_ms, end_ms)
 
 
 def edge_row(edge: Edge) -> dict[str, Any]:
