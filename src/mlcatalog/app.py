@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from mlcatalog import __version__
+from mlcatalog import __version__, ui
 from mlcatalog.api import errors, graphql, openapi_v3, restli
 from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
@@ -37,4 +37,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(restli.router)
     app.include_router(openapi_v3.router)
     app.include_router(graphql.router)
+    ui.install(app)
     return app
