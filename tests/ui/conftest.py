@@ -54,16 +54,17 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def ui_server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """One server per backend for the UI tests, holding only the generated catalog (so counts,
-    facets and screenshots are the same on every run)."""
+    facets and screenshots are the same on every run). Tests that edit use groups of their own
+    (see catalog.OTHER_GROUPS) so they never change what another test looks for."""
     directory = tmp_path_factory.mktemp(f"ui-{backend}")
     with temporary_database(backend, directory) as url, ServerProcess(url, directory / "server.log") as proc:
         yield proc
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def catalog(ui_server: ServerProcess) -> Catalog:
     from datahub.sdk import DataHubClient
 
@@ -90,6 +91,7 @@ def console() -> Console:
 def page(browser, ui_server: ServerProcess, catalog: Catalog, console: Console, backend: str):  # type: ignore[no-untyped-def]
     """A desktop-sized page; the test fails if the page logged a console error."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=ui_server.url)
+    context.set_default_timeout(10_000)
     tab = context.new_page()
     console.watch(tab)
     yield tab
@@ -103,6 +105,7 @@ def screenshots(page, name: str, backend: str) -> list[Path]:  # type: ignore[no
     saved = []
     for label, (width, height) in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": height})
+        page.reload()  # as a device of that width would load it
         page.wait_for_load_state("networkidle")
         path = ARTIFACTS / f"{name}-{width}-{backend}.png"
         page.screenshot(path=str(path), full_page=True)
@@ -110,4 +113,5 @@ def screenshots(page, name: str, backend: str) -> list[Path]:  # type: ignore[no
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {label} width {width}"
     page.set_viewport_size({"width": 1280, "height": 900})
+    page.reload()
     return saved

@@ -54,7 +54,8 @@ def day(ms: int | None) -> str:
 
 def excerpt(text: str | None, length: int = 220) -> str:
     """Plain text of a Markdown description, cut at a word boundary."""
-    plain = re.sub(r"[#*_`>\[\]]|\(https?://[^)]*\)", "", text or "").strip()
+    plain = re.sub(r"(?m)^\s*(?:[-*+]|\d+\.)\s+", "", text or "")  # list markers
+    plain = re.sub(r"[#*_`>\[\]]|\(https?://[^)]*\)", "", plain).strip()
     plain = re.sub(r"\s+", " ", plain)
     return plain if len(plain) <= length else plain[:length].rsplit(" ", 1)[0] + "…"
 
