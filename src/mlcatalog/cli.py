@@ -7,6 +7,9 @@ import uvicorn
 from click_default_group import DefaultGroup
 
 from mlcatalog import __version__
+from mlcatalog.cli_feed import events, webhooks
+from mlcatalog.cli_rules import rules
+from mlcatalog.cli_versions import aliases, get_as_of
 from mlcatalog.settings import Settings
 
 
@@ -50,3 +53,10 @@ def upgrade(database_url: str | None) -> None:
     settings = Settings.from_env(database_url=database_url)
     open_store(settings.database_url).close()
     click.echo(f"database at {settings.database_url} is up to date")
+
+
+main.add_command(webhooks)
+main.add_command(events)
+main.add_command(aliases)
+main.add_command(get_as_of)
+main.add_command(rules)

@@ -19,6 +19,7 @@ class Settings:
     database_url: str
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
+    deliver_webhooks: bool = True
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -26,6 +27,7 @@ class Settings:
             "database_url": os.environ.get("MLCATALOG_DATABASE_URL") or default_database_url(),
             "host": os.environ.get("MLCATALOG_HOST", "127.0.0.1"),
             "port": int(os.environ.get("MLCATALOG_PORT", DEFAULT_PORT)),
+            "deliver_webhooks": os.environ.get("MLCATALOG_DELIVER_WEBHOOKS", "true").lower() != "false",
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -115,3 +115,26 @@ def test_update_rewrites_only_what_changed(client, group, server) -> None:  # ty
 
     assert version("mlModelGroupProperties", 1) == 404  # never changed: only version 0
     assert version("globalTags", 0) == 200
+
+
+def test_soft_then_hard_delete(client, group) -> None:  # type: ignore[no-untyped-def]
+    client.entities.delete(group)
+    status = client.entities.get(group)._get_aspect(models.StatusClass)
+    assert status is not None and status.removed is True  # soft-deleted entities still exist
+
+    client.entities.delete(group, hard=True)
+    assert not client._graph.exists(str(group))
+    with pytest.raises(Exception, match=r"not found|does not exist"):
+        client.entities.get(group)
+
+
+def test_relationships_accept_every_types_syntax(server, client, group) -> None:  # type: ignore[no-untyped-def]
+    model = MLModel(id=unique("syntax-model"), platform="mlflow")
+    model.set_model_group(group)
+    client.entities.upsert(model)
+    base = f"{server.url}/relationships?direction=INCOMING&urn={requests.utils.quote(str(group), safe='')}"
+    for types in ("types=MemberOf", "types=List(MemberOf,OwnedBy)", "types=MemberOf&types=OwnedBy", "types[0]=MemberOf"):
+        reply = requests.get(f"{base}&{types}").json()
+        assert [r["entity"] for r in reply["relationships"]] == [str(model.urn)], types
+    paged = requests.get(f"{base}&types=MemberOf&start=1&count=10").json()
+    assert (paged["start"], paged["count"], paged["total"], paged["relationships"]) == (1, 0, 1, [])

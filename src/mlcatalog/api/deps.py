@@ -8,8 +8,11 @@ from fastapi import Request
 
 from mlcatalog.registry.entities import EntityRegistry
 from mlcatalog.services.entities import EntityService
+from mlcatalog.services.feed import FeedService
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.proposals import SYSTEM_ACTOR
+from mlcatalog.services.rules import RuleService
+from mlcatalog.services.timetravel import TimeTravelService
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,9 @@ class Services:
     registry: EntityRegistry
     entities: EntityService
     ingest: IngestService
+    feed: FeedService
+    timetravel: TimeTravelService
+    rules: RuleService
 
 
 def services(request: Request) -> Services:

@@ -123,7 +123,8 @@ class EntityRegistry:
             parsed = Urn.from_string(urn)
         except Exception as exc:  # the SDK raises several exception types for bad URNs
             raise InvalidInput(f"{field_name}: malformed URN {urn!r}: {exc}", field=field_name) from exc
-        entity_type = parsed.entity_type
+        # Not parsed.entity_type: VersionSetUrn has a key field of that name (the versioned entity's type).
+        entity_type = getattr(type(parsed), "ENTITY_TYPE", None) or parsed.entity_type
         if entity_type not in self.entities:
             raise InvalidInput(f"{field_name}: unknown entity type {entity_type!r} in URN {urn!r}", field=field_name)
         entity = self.entities[entity_type]
@@ -133,11 +134,19 @@ class EntityRegistry:
         except InvalidInput as exc:
             raise InvalidInput(f"{field_name}: invalid URN {urn!r}: {exc.message}", field=field_name) from exc
         except Exception as exc:  # avro raises on key parts it cannot encode (e.g. a bad FabricType)
-            raise InvalidInput(
-                f"{field_name}: invalid URN {urn!r}: its parts do not fit {entity.key_aspect}",
-                field=field_name,
-            ) from exc
+            reason = self._key_problem(parsed, entity)
+            raise InvalidInput(f"{field_name}: invalid URN {urn!r}: {reason}", field=field_name) from exc
         return ParsedUrn(urn=str(parsed), entity=entity, key_value=key_value)
+
+    def _key_problem(self, parsed: Urn, entity: EntitySpec) -> str:
+        """Name the URN part that breaks the key schema (the SDK's own error does not say)."""
+        schema = self.aspects[entity.key_aspect].schema
+        parts = dict(zip((f.name for f in schema.fields), parsed.entity_ids, strict=False))
+        try:
+            validate(schema, parts, entity.key_aspect)
+        except InvalidInput as exc:
+            return exc.message
+        return f"its parts do not fit {entity.key_aspect}"
 
 
 def _key_value(parsed: Urn, entity: EntitySpec) -> dict[str, Any]:

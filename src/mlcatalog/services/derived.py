@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from mlcatalog.registry.entities import AspectSpec, ParsedUrn
 from mlcatalog.services.graph import edges_for
+from mlcatalog.services.proposals import Proposal
 from mlcatalog.store.base import WriteTransaction
 
 
@@ -30,6 +31,10 @@ class DerivedIndex(Protocol):
 
     def entity_deleted(self, tx: WriteTransaction, target: ParsedUrn) -> None: ...
 
+    def batch_finished(self, tx: WriteTransaction, changes: list[AspectChange]) -> list[Proposal] | None:
+        """After the whole batch is applied, before commit. Raising a CatalogError refuses the batch;
+        returned proposals (side effects such as isLatest flags) are applied in the same transaction."""
+
 
 class GraphIndex:
     """Relationship edges from ``@Relationship`` annotations."""
@@ -41,6 +46,12 @@ class GraphIndex:
     def entity_deleted(self, tx: WriteTransaction, target: ParsedUrn) -> None:
         tx.delete_edges_from(target.urn)
 
+    def batch_finished(self, tx: WriteTransaction, changes: list[AspectChange]) -> list[Proposal] | None:
+        return None
+
 
 def default_indexes() -> list[DerivedIndex]:
-    return [GraphIndex()]
+    from mlcatalog.services.rules import PromotionGuard  # these build on this module's types
+    from mlcatalog.services.versions import VersionSetMaintainer
+
+    return [GraphIndex(), VersionSetMaintainer(), PromotionGuard()]

@@ -35,6 +35,9 @@ class WriteResult:
     changed: bool
 
 
+SIDE_EFFECT_ROUNDS = 3  # side effects of side effects settle quickly (isLatest flags converge in one round)
+
+
 class IngestService:
     def __init__(self, store: Store, registry: EntityRegistry, indexes: list[DerivedIndex] | None = None) -> None:
         self.store = store
@@ -44,8 +47,20 @@ class IngestService:
     def ingest(self, proposals: list[Proposal], actor: str = SYSTEM_ACTOR) -> list[WriteResult]:
         prepared = [self._prepare(p) for p in proposals]
         now_ms = int(time.time() * 1000)
-        writer = _BatchWriter(actor, now_ms, self.indexes)
-        return self.store.transact(lambda tx: [writer.apply(tx, item) for item in prepared])
+
+        def work(tx: WriteTransaction) -> list[WriteResult]:
+            writer = _BatchWriter(actor, now_ms, self.indexes)
+            results = [writer.apply(tx, item) for item in prepared]
+            for _round in range(SIDE_EFFECT_ROUNDS):
+                follow_ups = writer.finish(tx)
+                if not follow_ups:
+                    break
+                writer.changes = []
+                for proposal in follow_ups:
+                    writer.apply(tx, self._prepare(proposal))
+            return results
+
+        return self.store.transact(work)
 
     def delete_entity(self, urn: str, actor: str = SYSTEM_ACTOR) -> int:
         target = self.registry.parse_urn(urn)
@@ -109,6 +124,7 @@ class _BatchWriter:
         self.actor = actor
         self.now_ms = now_ms
         self.indexes = indexes
+        self.changes: list[AspectChange] = []
 
     def apply(self, tx: WriteTransaction, item: Prepared) -> WriteResult:
         proposal, target, spec = item.proposal, item.target, item.spec
@@ -178,8 +194,16 @@ class _BatchWriter:
         return WriteResult(target.urn, spec.name, None, None, changed=True)
 
     def _derive(self, tx: WriteTransaction, change: AspectChange) -> None:
+        self.changes.append(change)
         for index in self.indexes:
             index.aspect_changed(tx, change)
+
+    def finish(self, tx: WriteTransaction) -> list[Proposal]:
+        """Let every hook judge the batch; collect the side-effect proposals they ask for."""
+        follow_ups: list[Proposal] = []
+        for index in self.indexes:
+            follow_ups.extend(index.batch_finished(tx, self.changes) or [])
+        return follow_ups
 
     def _system_metadata(self, proposal: Proposal) -> dict[str, Any]:
         system_metadata = dict(proposal.system_metadata or {})

@@ -25,7 +25,11 @@ from mlcatalog.api.wire import json_body
 from mlcatalog.registry import get_registry
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
-RESOLVER_MODULES = ("mlcatalog.api.graphql.entities",)
+RESOLVER_MODULES = (
+    "mlcatalog.api.graphql.entities",
+    "mlcatalog.api.graphql.timetravel",
+    "mlcatalog.api.graphql.versions",
+)
 
 router = APIRouter()
 

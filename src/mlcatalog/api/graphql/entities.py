@@ -27,6 +27,7 @@ GRAPHQL_TYPES = {
     "domain": "Domain",
     "container": "Container",
     "dataPlatform": "DataPlatform",
+    "versionSet": "VersionSet",
 }
 
 query = QueryType()

@@ -101,6 +101,10 @@ class SqlStore:
                 ),
             )
 
+    def latest_sequence(self) -> int:
+        with self.db.read() as conn:
+            return conn.execute(select(func.max(tables.change_log.c.seq))).scalar() or 0
+
     def close(self) -> None:
         self.db.close()
 

@@ -64,3 +64,46 @@ change_log = Table(
     Column("systemmetadata", Text, nullable=True),
     Index("ix_change_log_urn", "urn", "seq"),
 )
+
+webhooks = Table(
+    "mlcatalog_webhook",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", String(2000), nullable=False),
+    Column("secret", String(500), nullable=False),
+    Column("entity_types", Text, nullable=True),  # JSON list; null = all
+    Column("aspects", Text, nullable=True),
+    Column("change_types", Text, nullable=True),
+    Column("created_on", BigInteger, nullable=False),
+    Column("created_by", String(500), nullable=False),
+    Column("last_seq", BigInteger, nullable=False, default=0),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_on", BigInteger, nullable=False, default=0),
+    Column("lease_owner", String(100), nullable=True),
+    Column("lease_until", BigInteger, nullable=False, default=0),
+)
+
+webhook_deliveries = Table(
+    "mlcatalog_webhook_delivery",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("webhook_id", Integer, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("delivered_on", BigInteger, nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("succeeded", Boolean, nullable=False),
+    Index("ix_webhook_delivery_webhook", "webhook_id", "id"),
+)
+
+promotion_rules = Table(
+    "mlcatalog_promotion_rule",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("applies_to", Text, nullable=False),
+    Column("conditions", Text, nullable=False),
+    Column("created_on", BigInteger, nullable=False),
+    Column("created_by", String(500), nullable=False),
+)

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, delete, func, insert, select, update
 from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge
 from mlcatalog.store.sql import tables
 from mlcatalog.store.sql.codec import aspect_record, aspect_row, dumps
+from mlcatalog.store.sql.rules import rules_in, upstream_of
 
 _A = tables.aspects
 
@@ -59,6 +60,22 @@ class SqlWriteTransaction:
         self.conn.execute(delete(table).where(table.c.source_urn == urn, table.c.aspect == aspect))
         if edges:
             self.conn.execute(insert(table), [_edge_row(edge) for edge in edges])
+
+    def sources_of(self, destination: str, relationship: str, limit: int) -> list[str]:
+        table = tables.edges
+        query = (
+            select(table.c.source_urn)
+            .where(table.c.destination_urn == destination, table.c.relationship == relationship)
+            .order_by(table.c.source_urn)
+            .limit(limit)
+        )
+        return list(self.conn.execute(query).scalars())
+
+    def promotion_rules(self) -> list[dict[str, Any]]:
+        return rules_in(self.conn)
+
+    def upstream(self, urns: set[str], max_hops: int) -> set[str]:
+        return upstream_of(self.conn, urns, max_hops)
 
     def append_change(self, change: ChangeRecord) -> None:
         self.conn.execute(

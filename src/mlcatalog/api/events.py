@@ -1,0 +1,68 @@
+"""The change feed over HTTP: pages of events, a server-sent-events stream, webhook management."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from mlcatalog.api.deps import actor, services
+from mlcatalog.api.wire import json_body, query_int
+
+router = APIRouter(prefix="/openapi/v1")
+STREAM_POLL_SECONDS = 0.5
+
+
+@router.get("/events")
+async def events(request: Request) -> dict[str, Any]:
+    """Committed changes after sequence ``after``, oldest first (an mlcatalog extension)."""
+    feed = services(request).feed
+    return await run_in_threadpool(feed.events, query_int(request, "after", 0), query_int(request, "limit", 100))
+
+
+@router.get("/events/stream")
+async def event_stream(request: Request) -> StreamingResponse:
+    """Server-sent events; resumes after ``Last-Event-ID`` (or ``after``) on reconnect."""
+    feed = services(request).feed
+    after = int(request.headers.get("last-event-id") or query_int(request, "after", 0))
+
+    async def stream(cursor: int) -> AsyncIterator[str]:
+        yield ": connected\n\n"
+        while not await request.is_disconnected():
+            page = await run_in_threadpool(feed.events, cursor, 100)
+            for item in page["events"]:
+                yield f"id: {item['sequence']}\nevent: MetadataChangeLog\ndata: {json.dumps(item['event'])}\n\n"
+            cursor = page["nextAfter"]
+            if not page["events"]:
+                await asyncio.sleep(STREAM_POLL_SECONDS)
+
+    return StreamingResponse(stream(after), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+
+@router.post("/webhooks")
+async def add_webhook(request: Request) -> JSONResponse:
+    feed = services(request).feed
+    hook = await run_in_threadpool(feed.add_webhook, await json_body(request), actor(request))
+    return JSONResponse(hook.public(), status_code=201)
+
+
+@router.get("/webhooks")
+async def list_webhooks(request: Request) -> list[dict[str, Any]]:
+    hooks = await run_in_threadpool(services(request).feed.webhooks)
+    return [hook.public() for hook in hooks]
+
+
+@router.delete("/webhooks/{webhook_id}")
+async def remove_webhook(webhook_id: int, request: Request) -> Response:
+    await run_in_threadpool(services(request).feed.remove_webhook, webhook_id)
+    return Response(status_code=204)
+
+
+@router.get("/webhooks/{webhook_id}/deliveries")
+async def deliveries(webhook_id: int, request: Request) -> list[dict[str, Any]]:
+    return await run_in_threadpool(services(request).feed.deliveries, webhook_id)
