@@ -8,12 +8,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mlcatalog import __version__, ui
-from mlcatalog.api import errors, events, graphql, openapi_v3, restli, rules, timetravel
+from mlcatalog.api import errors, events, graphql, openapi_relationships, openapi_v3, restli, rules, timetravel
 from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
 from mlcatalog.services.entities import EntityService
 from mlcatalog.services.feed import FeedService, WebhookDeliverer
 from mlcatalog.services.ingest import IngestService
+from mlcatalog.services.lineage import LineageService
 from mlcatalog.services.rules import RuleService
 from mlcatalog.services.timetravel import TimeTravelService
 from mlcatalog.settings import Settings
@@ -31,6 +32,7 @@ def create_app(settings: Settings) -> FastAPI:
             registry=registry,
             entities=entities,
             ingest=IngestService(store, registry),
+            lineage=LineageService(store, registry),
             feed=feed,
             timetravel=TimeTravelService(store, registry, entities),
             rules=RuleService(store),
@@ -50,6 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(restli.router)
     app.include_router(openapi_v3.router)
     app.include_router(graphql.router)
+    app.include_router(openapi_relationships.router)
     app.include_router(events.router)
     app.include_router(timetravel.router)
     app.include_router(rules.router)

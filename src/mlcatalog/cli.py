@@ -8,6 +8,7 @@ from click_default_group import DefaultGroup
 
 from mlcatalog import __version__
 from mlcatalog.cli_feed import events, webhooks
+from mlcatalog.cli_graph import graph, impact
 from mlcatalog.cli_rules import rules
 from mlcatalog.cli_versions import aliases, get_as_of
 from mlcatalog.settings import Settings
@@ -60,3 +61,5 @@ main.add_command(events)
 main.add_command(aliases)
 main.add_command(get_as_of)
 main.add_command(rules)
+main.add_command(graph)
+main.add_command(impact)

@@ -10,6 +10,7 @@ from mlcatalog.registry.entities import EntityRegistry
 from mlcatalog.services.entities import EntityService
 from mlcatalog.services.feed import FeedService
 from mlcatalog.services.ingest import IngestService
+from mlcatalog.services.lineage import LineageService
 from mlcatalog.services.proposals import SYSTEM_ACTOR
 from mlcatalog.services.rules import RuleService
 from mlcatalog.services.timetravel import TimeTravelService
@@ -20,6 +21,7 @@ class Services:
     registry: EntityRegistry
     entities: EntityService
     ingest: IngestService
+    lineage: LineageService
     feed: FeedService
     timetravel: TimeTravelService
     rules: RuleService

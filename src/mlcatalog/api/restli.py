@@ -125,7 +125,8 @@ async def relationships(request: Request) -> dict[str, Any]:
     direction = request.query_params.get("direction", "")
     start = query_int(request, "start", 0)
     count = query_int(request, "count", DEFAULT_RELATIONSHIP_PAGE)
-    total, related = await run_in_threadpool(svc.entities.related, urn, types, direction, start, count)
+    include_removed = request.query_params.get("includeSoftDelete", "false").lower() == "true"
+    total, related = await run_in_threadpool(svc.entities.related, urn, types, direction, start, count, include_removed)
     items = []
     for entity in related:
         item: dict[str, Any] = {"type": entity.relationship, "entity": entity.urn}

@@ -17,6 +17,7 @@ from datahub.metadata.urns import Urn
 
 from mlcatalog.errors import InvalidInput
 from mlcatalog.registry.annotations import AnnotatedPath, annotated_paths
+from mlcatalog.registry.lineage import EXTRA_RELATIONSHIPS, LINEAGE_OVERRIDES
 from mlcatalog.registry.validation import pegasus_name, validate
 
 MAX_URN_LENGTH = 512
@@ -31,6 +32,11 @@ class RelationshipPath:
     entity_types: tuple[str, ...]
     is_lineage: bool
     is_upstream: bool
+    # Where an Edge-typed field keeps the edge's own metadata (same element as the destination).
+    created_on: tuple[str, ...] | None = None
+    created_actor: tuple[str, ...] | None = None
+    via: tuple[str, ...] | None = None
+    properties: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -159,15 +165,11 @@ def _key_value(parsed: Urn, entity: EntitySpec) -> dict[str, Any]:
 def _aspect_spec(name: str, cls: type) -> AspectSpec:
     schema = cls.RECORD_SCHEMA  # type: ignore[attr-defined]
     relationships = tuple(
-        RelationshipPath(
-            path=found.path,
-            name=found.annotation["name"],
-            entity_types=tuple(found.annotation.get("entityTypes", ())),
-            is_lineage=bool(found.annotation.get("isLineage", False)),
-            is_upstream=bool(found.annotation.get("isUpstream", True)),
-        )
-        for found in annotated_paths(schema, "Relationship")
-        if "name" in found.annotation
+        _relationship(name, found) for found in annotated_paths(schema, "Relationship") if "name" in found.annotation
+    ) + tuple(
+        RelationshipPath(extra.path, extra.name, extra.entity_types, extra.is_lineage, extra.is_upstream)
+        for extra in EXTRA_RELATIONSHIPS
+        if extra.aspect == name
     )
     return AspectSpec(
         name=name,
@@ -176,6 +178,27 @@ def _aspect_spec(name: str, cls: type) -> AspectSpec:
         is_timeseries=cls.get_aspect_type() == "timeseries",  # type: ignore[attr-defined]
         relationships=relationships,
         searchables=tuple(annotated_paths(schema, "Searchable")),
+    )
+
+
+def _relationship(aspect: str, found: AnnotatedPath) -> RelationshipPath:
+    annotation = found.annotation
+    override = LINEAGE_OVERRIDES.get((aspect, found.path))
+
+    def meta_path(key: str) -> tuple[str, ...] | None:
+        raw = annotation.get(key)
+        return tuple(part for part in raw.split("/") if part) if isinstance(raw, str) else None
+
+    return RelationshipPath(
+        path=found.path,
+        name=annotation["name"],
+        entity_types=tuple(annotation.get("entityTypes", ())),
+        is_lineage=override.is_lineage if override else bool(annotation.get("isLineage", False)),
+        is_upstream=override.is_upstream if override else bool(annotation.get("isUpstream", True)),
+        created_on=meta_path("createdOn"),
+        created_actor=meta_path("createdActor"),
+        via=meta_path("via"),
+        properties=meta_path("properties"),
     )
 
 

@@ -15,6 +15,8 @@ from mlcatalog.services.graph import edges_for
 from mlcatalog.services.proposals import Proposal
 from mlcatalog.store.base import WriteTransaction
 
+STATUS_ASPECT = "status"
+
 
 @dataclass(frozen=True)
 class AspectChange:
@@ -37,14 +39,17 @@ class DerivedIndex(Protocol):
 
 
 class GraphIndex:
-    """Relationship edges from ``@Relationship`` annotations."""
+    """Relationship edges from ``@Relationship`` annotations, and soft-delete marks from ``status``."""
 
     def aspect_changed(self, tx: WriteTransaction, change: AspectChange) -> None:
         edges = edges_for(change.target.urn, change.spec, change.value, change.now_ms, change.actor)
         tx.replace_edges(change.target.urn, change.spec.name, edges)
+        if change.spec.name == STATUS_ASPECT:
+            tx.mark_removed(change.target.urn, bool((change.value or {}).get("removed")))
 
     def entity_deleted(self, tx: WriteTransaction, target: ParsedUrn) -> None:
         tx.delete_edges_from(target.urn)
+        tx.mark_removed(target.urn, False)
 
     def batch_finished(self, tx: WriteTransaction, changes: list[AspectChange]) -> list[Proposal] | None:
         return None

@@ -60,13 +60,15 @@ class EntityService:
         direction: str,
         start: int = 0,
         count: int = DEFAULT_RELATIONSHIP_PAGE,
+        include_removed: bool = False,
     ) -> tuple[int, list[RelatedEntity]]:
+        """Related entities; soft-deleted ones (status.removed) only when ``include_removed``."""
         if direction not in {"INCOMING", "OUTGOING"}:
             raise InvalidInput(f"direction: must be INCOMING or OUTGOING, got {direction!r}", field="direction")
         if start < 0 or not 0 <= count <= MAX_PAGE:
             raise InvalidInput(f"start/count: start must be >= 0 and count between 0 and {MAX_PAGE}", field="count")
         target = self.registry.parse_urn(urn)
-        return self.store.related(target.urn, relationships, direction == "INCOMING", start, count)
+        return self.store.related(target.urn, relationships, direction == "INCOMING", start, count, include_removed)
 
     def list_urns(self, entity_type: str, start: int, count: int) -> tuple[int, list[str]]:
         entity = self.registry.entity(entity_type)

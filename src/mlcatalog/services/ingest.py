@@ -49,7 +49,7 @@ class IngestService:
         now_ms = int(time.time() * 1000)
 
         def work(tx: WriteTransaction) -> list[WriteResult]:
-            writer = _BatchWriter(actor, now_ms, self.indexes)
+            writer = _BatchWriter(actor, now_ms, self.indexes, self.registry)
             results = [writer.apply(tx, item) for item in prepared]
             for _round in range(SIDE_EFFECT_ROUNDS):
                 follow_ups = writer.finish(tx)
@@ -120,10 +120,11 @@ class IngestService:
 class _BatchWriter:
     """Applies prepared proposals inside one transaction."""
 
-    def __init__(self, actor: str, now_ms: int, indexes: list[DerivedIndex]) -> None:
+    def __init__(self, actor: str, now_ms: int, indexes: list[DerivedIndex], registry: EntityRegistry) -> None:
         self.actor = actor
         self.now_ms = now_ms
         self.indexes = indexes
+        self.registry = registry
         self.changes: list[AspectChange] = []
 
     def apply(self, tx: WriteTransaction, item: Prepared) -> WriteResult:
@@ -151,6 +152,8 @@ class _BatchWriter:
         if proposal.aspect_name != key and tx.latest(target.urn, key) is None:
             record = AspectRecord(target.urn, key, 0, target.key_value, proposal.system_metadata, self.now_ms, self.actor)
             tx.insert_version(record)
+            key_change = AspectChange(target, self.registry.aspects[key], target.key_value, None, self.now_ms, self.actor)
+            self._derive(tx, key_change)  # key aspects carry relationships too (dataJobKey.flow)
             self._log(tx, target, key, "UPSERT", 0, target.key_value, None, proposal.system_metadata)
 
     def _write(

@@ -45,6 +45,16 @@ class RelatedEntity:
 
 
 @dataclass(frozen=True)
+class WalkStep:
+    """One step of a lineage walk: ``urn`` reached at ``depth`` hops from ``parent`` over ``relationship``."""
+
+    urn: str
+    depth: int
+    parent: str
+    relationship: str
+
+
+@dataclass(frozen=True)
 class ChangeRecord:
     urn: str
     entity_type: str
@@ -79,6 +89,12 @@ class WriteTransaction(Protocol):
 
     def delete_edges_from(self, urn: str) -> None: ...
 
+    def mark_removed(self, urn: str, removed: bool) -> None: ...
+
+    def clear_graph(self) -> None: ...
+
+    def latest_aspects_after(self, after: tuple[str, str] | None, limit: int) -> list[AspectRecord]: ...
+
     def append_change(self, change: ChangeRecord) -> None: ...
 
     def sources_of(self, destination: str, relationship: str, limit: int) -> list[str]: ...
@@ -96,8 +112,16 @@ class Store(Protocol):
     def latest_aspects(self, urn: str, aspects: Sequence[str] | None = None) -> dict[str, AspectRecord]: ...
 
     def related(
-        self, urn: str, relationships: Sequence[str], incoming: bool, start: int, count: int
+        self, urn: str, relationships: Sequence[str], incoming: bool, start: int, count: int, include_removed: bool = True
     ) -> tuple[int, list[RelatedEntity]]: ...
+
+    def walk_lineage(self, urn: str, upstream: bool, max_hops: int, include_removed: bool, limit: int) -> list[WalkStep]: ...
+
+    def removed_among(self, urns: Sequence[str]) -> set[str]: ...
+
+    def existing_among(self, urns: Sequence[str]) -> set[str]: ...
+
+    def count_edges(self) -> int: ...
 
     def list_urns(self, key_aspect: str, urn_prefix: str, start: int, count: int) -> tuple[int, list[str]]: ...
 

@@ -29,6 +29,7 @@ RESOLVER_MODULES = (
     "mlcatalog.api.graphql.entities",
     "mlcatalog.api.graphql.timetravel",
     "mlcatalog.api.graphql.versions",
+    "mlcatalog.api.graphql.lineage",
 )
 
 router = APIRouter()

@@ -79,7 +79,10 @@ for _field, _entity in [
 def relationships(ref: EntityRef, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
     start, count = input.get("start") or 0, input.get("count") or DEFAULT_RELATIONSHIP_PAGE
     direction = input["direction"]
-    total, related = services_of(info).entities.related(ref.urn, input.get("types") or [], direction, start, count)
+    include_removed = bool(input.get("includeSoftDelete"))
+    total, related = services_of(info).entities.related(
+        ref.urn, input.get("types") or [], direction, start, count, include_removed
+    )
     items = [
         {
             "type": r.relationship,

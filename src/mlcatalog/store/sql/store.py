@@ -9,15 +9,14 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from mlcatalog.store.base import AspectRecord, ChangeRecord, RelatedEntity
-from mlcatalog.store.sql import tables
+from mlcatalog.store.base import AspectRecord, ChangeRecord, RelatedEntity, WalkStep
+from mlcatalog.store.sql import graph, tables
 from mlcatalog.store.sql.codec import aspect_record, loads
 from mlcatalog.store.sql.database import Database
 from mlcatalog.store.sql.writes import SqlWriteTransaction
 
 T = TypeVar("T")
 _A = tables.aspects
-_E = tables.edges
 _RETRIES = 8
 
 
@@ -53,23 +52,26 @@ class SqlStore:
         return {row.aspect: aspect_record(row) for row in rows}
 
     def related(
-        self, urn: str, relationships: Sequence[str], incoming: bool, start: int, count: int
+        self, urn: str, relationships: Sequence[str], incoming: bool, start: int, count: int, include_removed: bool = True
     ) -> tuple[int, list[RelatedEntity]]:
-        anchor, other = (_E.c.destination_urn, _E.c.source_urn) if incoming else (_E.c.source_urn, _E.c.destination_urn)
-        where = [anchor == urn]
-        if relationships:
-            where.append(_E.c.relationship.in_(list(relationships)))
-        page = (
-            select(_E.c.relationship, other.label("urn"), _E.c.via, _E.c.created_on, _E.c.created_actor)
-            .where(*where)
-            .order_by(_E.c.relationship, other, _E.c.aspect)
-            .offset(start)
-            .limit(count)
-        )
         with self.db.read() as conn:
-            total = conn.execute(select(func.count()).select_from(_E).where(*where)).scalar() or 0
-            rows = conn.execute(page).all()
-        return total, [RelatedEntity(r.relationship, r.urn, r.via, r.created_on, r.created_actor) for r in rows]
+            return graph.related(conn, urn, relationships, incoming, start, count, include_removed)
+
+    def walk_lineage(self, urn: str, upstream: bool, max_hops: int, include_removed: bool, limit: int) -> list[WalkStep]:
+        with self.db.read() as conn:
+            return graph.walk_lineage(conn, urn, upstream, max_hops, include_removed, limit)
+
+    def removed_among(self, urns: Sequence[str]) -> set[str]:
+        with self.db.read() as conn:
+            return graph.removed_among(conn, urns)
+
+    def existing_among(self, urns: Sequence[str]) -> set[str]:
+        with self.db.read() as conn:
+            return graph.existing_among(conn, urns)
+
+    def count_edges(self) -> int:
+        with self.db.read() as conn:
+            return graph.count_edges(conn)
 
     def list_urns(self, key_aspect: str, urn_prefix: str, start: int, count: int) -> tuple[int, list[str]]:
         where = (_A.c.aspect == key_aspect, _A.c.version == 0, _A.c.urn.startswith(urn_prefix, autoescape=True))

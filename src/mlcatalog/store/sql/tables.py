@@ -44,8 +44,20 @@ edges = Table(
     Column("created_actor", String(500), nullable=True),
     Column("via", String(500), nullable=True),
     Column("properties", Text, nullable=True),
+    # Lineage edges in walking order (NULL for other edges), so a walk is one index probe per hop.
+    Column("upstream_urn", String(500), nullable=True),
+    Column("downstream_urn", String(500), nullable=True),
     Index("ix_edge_destination", "destination_urn", "relationship"),
     Index("ix_edge_source", "source_urn", "relationship"),
+    Index("ix_edge_lineage_up", "downstream_urn", "upstream_urn"),
+    Index("ix_edge_lineage_down", "upstream_urn", "downstream_urn"),
+)
+
+# Entities whose status aspect says removed (soft-deleted); graph reads include or skip them.
+graph_removed = Table(
+    "metadata_graph_removed",
+    metadata,
+    Column("urn", String(500), primary_key=True),
 )
 
 change_log = Table(

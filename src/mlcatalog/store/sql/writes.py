@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, select, tuple_, update
 
 from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge
 from mlcatalog.store.sql import tables
@@ -55,11 +55,29 @@ class SqlWriteTransaction:
     def delete_edges_from(self, urn: str) -> None:
         self.conn.execute(delete(tables.edges).where(tables.edges.c.source_urn == urn))
 
+    def mark_removed(self, urn: str, removed: bool) -> None:
+        table = tables.graph_removed
+        self.conn.execute(delete(table).where(table.c.urn == urn))
+        if removed:
+            self.conn.execute(insert(table).values(urn=urn))
+
+    def clear_graph(self) -> None:
+        self.conn.execute(delete(tables.edges))
+        self.conn.execute(delete(tables.graph_removed))
+
+    def latest_aspects_after(self, after: tuple[str, str] | None, limit: int) -> list[AspectRecord]:
+        """Latest aspects in (urn, aspect) order, resuming after a key: paging for a rebuild."""
+        query = select(_A).where(_A.c.version == 0)
+        if after is not None:
+            query = query.where(tuple_(_A.c.urn, _A.c.aspect) > tuple_(*after))
+        rows = self.conn.execute(query.order_by(_A.c.urn, _A.c.aspect).limit(limit)).all()
+        return [aspect_record(row) for row in rows]
+
     def replace_edges(self, urn: str, aspect: str, edges: Sequence[Edge]) -> None:
         table = tables.edges
         self.conn.execute(delete(table).where(table.c.source_urn == urn, table.c.aspect == aspect))
         if edges:
-            self.conn.execute(insert(table), [_edge_row(edge) for edge in edges])
+            self.conn.execute(insert(table), [edge_row(edge) for edge in edges])
 
     def sources_of(self, destination: str, relationship: str, limit: int) -> list[str]:
         table = tables.edges
@@ -94,7 +112,7 @@ class SqlWriteTransaction:
         )
 
 
-def _edge_row(edge: Edge) -> dict[str, Any]:
+def edge_row(edge: Edge) -> dict[str, Any]:
     return {
         "source_urn": edge.source_urn,
         "aspect": edge.aspect,
@@ -106,4 +124,13 @@ def _edge_row(edge: Edge) -> dict[str, Any]:
         "created_actor": edge.created_actor,
         "via": edge.via,
         "properties": dumps(edge.properties),
+        "upstream_urn": lineage_end(edge, upstream=True),
+        "downstream_urn": lineage_end(edge, upstream=False),
     }
+
+
+def lineage_end(edge: Edge, upstream: bool) -> str | None:
+    """The upstream (or downstream) end of a lineage edge; None for other edges."""
+    if not edge.is_lineage:
+        return None
+    return edge.destination_urn if edge.is_upstream == upstream else edge.source_urn
