@@ -16,6 +16,7 @@ from mlcatalog.services.feed import FeedService, WebhookDeliverer
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.lineage import LineageService
 from mlcatalog.services.rules import RuleService
+from mlcatalog.services.search import SearchService
 from mlcatalog.services.timetravel import TimeTravelService
 from mlcatalog.settings import Settings
 from mlcatalog.store.sql import open_store
@@ -36,6 +37,7 @@ def create_app(settings: Settings) -> FastAPI:
             feed=feed,
             timetravel=TimeTravelService(store, registry, entities),
             rules=RuleService(store),
+            search=SearchService(store, registry),
         )
         deliverer = WebhookDeliverer(feed) if settings.deliver_webhooks else None
         if deliverer:

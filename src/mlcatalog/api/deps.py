@@ -13,6 +13,7 @@ from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.lineage import LineageService
 from mlcatalog.services.proposals import SYSTEM_ACTOR
 from mlcatalog.services.rules import RuleService
+from mlcatalog.services.search import SearchService
 from mlcatalog.services.timetravel import TimeTravelService
 
 
@@ -25,6 +26,7 @@ class Services:
     feed: FeedService
     timetravel: TimeTravelService
     rules: RuleService
+    search: SearchService
 
 
 def services(request: Request) -> Services:

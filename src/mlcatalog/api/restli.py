@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from mlcatalog import __version__
+from mlcatalog.api import restli_search
 from mlcatalog.api.deps import actor, services
 from mlcatalog.api.wire import envelope, json_body, query_int, query_list, restli_proposal
 from mlcatalog.errors import InvalidInput
@@ -108,6 +109,8 @@ async def entities_action(request: Request) -> Response:
         urn = body.get("urn")
         rows = await run_in_threadpool(svc.ingest.delete_entity, urn, actor(request))
         return JSONResponse({"value": {"urn": urn, "rows": rows, "timeseriesRows": 0}})
+    if action in restli_search.ACTIONS:
+        return JSONResponse(await restli_search.ACTIONS[action](svc.search, body))
     if action == "listUrns":
         start, count = int(body.get("start", 0)), int(body.get("count", 10))
         total, urns = await run_in_threadpool(svc.entities.list_urns, body.get("entity"), start, count)

@@ -102,6 +102,13 @@ class WriteTransaction(Protocol):
     def promotion_rules(self) -> list[dict[str, Any]]: ...
 
     def upstream(self, urns: set[str], max_hops: int) -> set[str]: ...
+    def defer(self, key: Any, action: Callable[[], None]) -> None: ...
+
+    def latest_aspects(self, urn: str) -> dict[str, AspectRecord]: ...
+
+    def put_search_document(self, document: SearchDocument) -> None: ...
+
+    def delete_search_document(self, urn: str) -> None: ...
 
 
 class Store(Protocol):
@@ -127,4 +134,83 @@ class Store(Protocol):
 
     def changes(self, after: int, limit: int) -> Iterator[tuple[int, ChangeRecord]]: ...
 
+    def search(self, query: SearchQuery) -> SearchPage: ...
+
+    def autocomplete(self, query: SearchQuery, prefix: str, limit: int) -> list[SearchHit]: ...
+
+    def browse_paths(self, query: SearchQuery, prefix: str) -> list[tuple[str, int]]: ...
+
+    def rebuild_search(self, build: Callable[[str, dict[str, AspectRecord]], SearchDocument | None]) -> int: ...
+
     def close(self) -> None: ...
+
+
+# --- search (index documents in, ranked pages out; see services/search.py for the policy) ---
+
+
+@dataclass(frozen=True)
+class SearchField:
+    field: str
+    value: str
+    num: float | None = None
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """What the index holds for one entity: ranked text in three weight bands, plus filter fields."""
+
+    urn: str
+    entity_type: str
+    name: str | None
+    removed: bool
+    last_modified: int
+    name_text: str
+    desc_text: str
+    other_text: str
+    fields: tuple[SearchField, ...]
+
+
+@dataclass(frozen=True)
+class TextUnit:
+    """One word (matched as a word or a prefix) or one quoted phrase of a free-text query."""
+
+    tokens: tuple[str, ...]
+    phrase: bool = False
+
+
+@dataclass(frozen=True)
+class Criterion:
+    field: str
+    condition: str
+    values: tuple[str, ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    units: tuple[TextUnit, ...] = ()
+    exact: str | None = None  # the whole query, lower-cased, for the exact-name tier
+    entity_types: tuple[str, ...] = ()
+    filters: tuple[tuple[Criterion, ...], ...] = ()  # OR of ANDs
+    include_removed: bool = False
+    sort: str = "relevance"  # relevance | name | modified
+    descending: bool = False
+    start: int = 0
+    count: int = 10
+    want_total: bool = True
+    facets: tuple[str, ...] = ()
+    max_facet_values: int = 20
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    urn: str
+    entity_type: str
+    name: str | None
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    total: int | None
+    hits: list[SearchHit]
+    facets: dict[str, list[tuple[str, int]]]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, tuple_, update
 
-from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge
-from mlcatalog.store.sql import tables
+from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge, SearchDocument
+from mlcatalog.store.sql import search, tables
 from mlcatalog.store.sql.codec import aspect_record, aspect_row, dumps
 from mlcatalog.store.sql.rules import rules_in, upstream_of
 
@@ -22,6 +22,27 @@ def _key(urn: str, aspect: str, version: int = 0) -> Any:
 class SqlWriteTransaction:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.is_sqlite = conn.dialect.name == "sqlite"
+        self._deferred: dict[Any, Callable[[], None]] = {}
+
+    def defer(self, key: Any, action: Callable[[], None]) -> None:
+        """Run ``action`` once, just before commit, however often it was deferred under ``key``."""
+        self._deferred.pop(key, None)
+        self._deferred[key] = action
+
+    def run_deferred(self) -> None:
+        while self._deferred:
+            key = next(iter(self._deferred))
+            self._deferred.pop(key)()
+
+    def latest_aspects(self, urn: str) -> dict[str, AspectRecord]:
+        return search.latest_aspects_of(self.conn, urn)
+
+    def put_search_document(self, document: SearchDocument) -> None:
+        search.put_document(self.conn, document, self.is_sqlite)
+
+    def delete_search_document(self, urn: str) -> None:
+        search.delete_document(self.conn, urn, self.is_sqlite)
 
     def latest(self, urn: str, aspect: str) -> AspectRecord | None:
         query = select(_A).where(_key(urn, aspect)).with_for_update()
