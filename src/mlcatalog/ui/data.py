@@ -1,9 +1,8 @@
 """What the UI reads, behind one small interface: search, facets, autocomplete, lineage, history.
 
-This is the seam between the pages and the services. Search (issue 5) and lineage (issue 4) are being
-built elsewhere; until they land, the functions marked INTERIM answer from what exists today — a scan
-of the stored entities for search and facets, breadth-first walks over ``EntityService.related`` for
-lineage, and a scan of the change log for history. Swapping in the real services changes this file only.
+This is the seam between the pages and the services: search and facets come from SearchService,
+lineage from LineageService, entities and relationships from EntityService. History still scans the
+change log (INTERIM, until the timeline service of the history work is on this branch).
 """
 
 from __future__ import annotations
@@ -12,28 +11,28 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from mlcatalog.api.deps import Services
 from mlcatalog.errors import CatalogError
-from mlcatalog.registry.entities import EntityRegistry
 from mlcatalog.services.entities import EntityView
+from mlcatalog.services.lineage import LineageQuery
+from mlcatalog.services.search import SearchRequest
 from mlcatalog.store.base import ChangeRecord
-from mlcatalog.ui.summaries import Summary, summarize, urn_id
+from mlcatalog.ui.summaries import TYPE_LABELS, Summary, summarize, urn_id
 
-SEARCHED_TYPES = (
-    "mlModelGroup",
-    "mlModel",
-    "dataset",
-    "dataJob",
-    "dataFlow",
-    "corpuser",
-    "corpGroup",
-    "tag",
-    "glossaryTerm",
-    "domain",
-)
 FACETS = ("type", "platform", "env", "tag", "term", "domain", "owner", "deprecated")
-INTERIM_SCAN_LIMIT = 5_000  # entities per type an interim scan reads
+# The UI's facet names → the search index's fields (DataHub's field names).
+INDEX_FIELDS = {
+    "type": "_entityType",
+    "platform": "platform",
+    "env": "origin",
+    "tag": "tags",
+    "term": "glossaryTerms",
+    "domain": "domains",
+    "owner": "owners",
+    "deprecated": "deprecated",
+}
 LABEL_RELATIONSHIPS = {
     "corpuser": ("OwnedBy",),
     "corpGroup": ("OwnedBy",),
@@ -126,11 +125,6 @@ class CatalogData:
         found = self.summary(urn)
         return found.name if found else urn_id(urn)
 
-    def all_of_type(self, entity_type: str) -> list[Summary]:
-        """INTERIM: every entity of a type, read one by one (the search index will answer this)."""
-        _, urns = self.services.entities.list_urns(entity_type, 0, INTERIM_SCAN_LIMIT)
-        return [s for urn in urns if (s := self.summary(urn)) is not None]
-
     def labelled_by(self, urn: str, entity_type: str, start: int = 0, count: int = 100) -> tuple[int, list[Summary]]:
         """What a user or group owns, or what a tag, term or domain labels."""
         relationships = LABEL_RELATIONSHIPS.get(entity_type, ())
@@ -145,93 +139,74 @@ class CatalogData:
         return [s for r in related if (s := self.summary(r.urn)) is not None]
 
     def counts_by_platform_env(self, entity_type: str) -> Counter[tuple[str, str]]:
-        """INTERIM: counted from every entity's key; the search index's facets will answer this."""
-        return Counter((s.platform or "—", s.env or "—") for s in self.all_of_type(entity_type))
+        """How many entities of a type per (platform, environment), from the search index's facets."""
+        counts: Counter[tuple[str, str]] = Counter()
+        platforms = self._search(SearchRequest(types=[entity_type], count=0, facets=["platform"])).facets.get("platform", [])
+        for platform, _ in platforms:
+            criteria = [{"field": "platform", "values": [platform]}]
+            request = SearchRequest(types=[entity_type], or_filters=[{"and": criteria}], count=0, facets=["origin"])
+            for env, n in self._search(request).facets.get("origin", []):
+                counts[(urn_id(platform), env)] += n
+        return counts
 
     # ---- search ---------------------------------------------------------------------------------
     def search(self, query: str, filters: dict[str, list[str]], start: int = 0, count: int = 10) -> SearchResult:
-        """INTERIM ranked search: every word scored by where it matches (name first, then labels,
-        then description); all-words matches rank before some-words matches; facets are counted with
-        every other facet's filter applied, so choosing a value in one facet never hides its siblings."""
-        words = [] if query.strip() in {"", "*"} else words_of(query)
-        scored = [(s, score) for s in self._candidates() if (score := _score(s, words, query)) > 0]
-        facets = {name: _facet(name, scored, filters) for name in FACETS}
-        matching = [(s, score) for s, score in scored if _passes(s, filters)]
-        matching.sort(key=lambda item: (-item[1], item[0].name.lower()))
-        page = [SearchHit(s, score) for s, score in matching[start : start + count]]
-        return SearchResult(len(matching), page, facets, words)
+        """Ranked results and facet counts. Each facet is counted with every other facet's filter
+        applied but not its own, so choosing a value never hides its siblings (values OR within a
+        facet, facets AND together)."""
+        text = query.strip() or "*"
+        page = self._search(SearchRequest(text, or_filters=_or_filters(filters), start=start, count=count, facets=_fields()))
+        facets = {}
+        for name in FACETS:
+            found = page
+            if filters.get(name):
+                others = {k: v for k, v in filters.items() if k != name}
+                found = self._search(SearchRequest(text, or_filters=_or_filters(others), count=0, facets=[INDEX_FIELDS[name]]))
+            facets[name] = _facet_values(name, found.facets.get(INDEX_FIELDS[name], []), found.total or 0, filters.get(name, []))
+        hits = [SearchHit(s, 0.0) for hit in page.hits if (s := self.summary(hit.urn)) is not None]
+        return SearchResult(page.total or 0, hits, facets, [] if text == "*" else words_of(text))
 
     def autocomplete(self, prefix: str, limit: int = 8) -> list[Summary]:
-        """INTERIM: names starting with the text first, then names containing it."""
-        text = prefix.strip().lower()
-        if not text:
+        if not prefix.strip():
             return []
-        found = [s for s in self._candidates() if text in s.name.lower() or text in s.urn.lower()]
-        found.sort(key=lambda s: (not s.name.lower().startswith(text), s.entity_type != "mlModelGroup", s.name.lower()))
-        return found[:limit]
+        hits = self.services.search.autocomplete(SearchRequest(prefix.strip()), limit)
+        return [s for hit in hits if (s := self.summary(hit.urn)) is not None]
 
-    def _candidates(self) -> list[Summary]:
-        return [s for entity_type in SEARCHED_TYPES for s in self.all_of_type(entity_type)]
+    def recently_changed(self, entity_type: str, limit: int = 10) -> list[Summary]:
+        sort = {"sortCriterion": {"field": "lastModified", "sortOrder": "DESCENDING"}}
+        page = self._search(SearchRequest(types=[entity_type], sort=sort, count=limit))
+        return [s for hit in page.hits if (s := self.summary(hit.urn)) is not None]
+
+    def _search(self, request: SearchRequest) -> Any:
+        return self.services.search.search(request)
 
     # ---- lineage --------------------------------------------------------------------------------
-    def lineage(self, urn: str, direction: str = "BOTH", hops: int = 2, max_nodes: int = 60) -> LineageGraph:
-        """INTERIM breadth-first walk over lineage relationships (``isLineage`` annotations), hop-limited
-        and cycle-safe; the lineage service will replace it."""
-        upstream, downstream = _lineage_relationships(self.services.registry)
+    def lineage(self, urn: str, hops: int = 2, max_nodes: int = 60) -> LineageGraph:
+        """Both directions around ``urn``, drawn from each hit's shortest path back to ``urn``."""
         root = self.summary(urn)
         nodes = {urn: LineageNode(urn, root.entity_type if root else "", root.name if root else urn_id(urn), 0)}
         edges: set[LineageEdge] = set()
         truncated = False
-        for sign in (-1, 1):
-            if direction not in {"BOTH", "UPSTREAM" if sign < 0 else "DOWNSTREAM"}:
-                continue
-            frontier = [urn]
-            for hop in range(1, hops + 1):
-                following: list[str] = []
-                for current in frontier:
-                    for other, edge in self._neighbours(current, sign, upstream, downstream):
-                        edges.add(edge)
-                        if other in nodes:
-                            continue
-                        if len(nodes) >= max_nodes:
-                            truncated = True
-                            continue
-                        nodes[other] = LineageNode(other, _type_of(other), self.name_of(other), sign * hop)
-                        following.append(other)
-                frontier = following
+        for direction, sign in (("UPSTREAM", -1), ("DOWNSTREAM", 1)):
+            result = self.services.lineage.walk(LineageQuery(urn, direction, hops))
+            truncated = truncated or result.partial
+            for hit in result.hits:
+                if len(nodes) >= max_nodes and hit.urn not in nodes:
+                    truncated = True
+                    continue
+                nodes.setdefault(hit.urn, LineageNode(hit.urn, hit.entity_type, self.name_of(hit.urn), sign * hit.degree))
+                nearer = hit.path[-2] if len(hit.path) >= 2 else urn
+                pair = (hit.urn, nearer) if sign < 0 else (nearer, hit.urn)
+                edges.add(LineageEdge(*pair, hit.relationship))
         kept = [e for e in edges if e.upstream in nodes and e.downstream in nodes]
-        return LineageGraph(list(nodes.values()), sorted(kept, key=lambda e: (e.upstream, e.downstream)), truncated)
-
-    def _neighbours(self, urn: str, sign: int, upstream: list[str], downstream: list[str]) -> Iterable[tuple[str, LineageEdge]]:
-        related = self.services.entities.related
-        # Upstream of X: X --upstream-rel--> Y, or Y --downstream-rel--> X. Downstream mirrors it.
-        outgoing, incoming = (upstream, downstream) if sign < 0 else (downstream, upstream)
-        for rel in related(urn, outgoing, "OUTGOING", 0, 200)[1] if outgoing else []:
-            yield (
-                rel.urn,
-                (LineageEdge(rel.urn, urn, rel.relationship) if sign < 0 else LineageEdge(urn, rel.urn, rel.relationship)),
-            )
-        for rel in related(urn, incoming, "INCOMING", 0, 200)[1] if incoming else []:
-            yield (
-                rel.urn,
-                (LineageEdge(rel.urn, urn, rel.relationship) if sign < 0 else LineageEdge(urn, rel.urn, rel.relationship)),
-            )
+        kept.sort(key=lambda e: (e.upstream, e.downstream))
+        return LineageGraph(list(nodes.values()), kept, truncated)
 
     # ---- history --------------------------------------------------------------------------------
     def history(self, urn: str, limit: int = 50) -> list[ChangeRecord]:
-        """INTERIM: newest first, from a scan of the change log (the history service will index it)."""
+        """INTERIM: newest first, from a scan of the change log (the timeline service will answer this)."""
         found = [change for change in self._change_log() if change.urn == urn]
         return found[::-1][:limit]
-
-    def recently_changed(self, entity_type: str, limit: int = 10) -> list[tuple[str, ChangeRecord]]:
-        """INTERIM: the entities of a type changed last, each with its latest change."""
-        latest: dict[str, ChangeRecord] = {}
-        for change in self._change_log():
-            if change.entity_type == entity_type:
-                latest.pop(change.urn, None)
-                latest[change.urn] = change
-        newest = list(latest.items())[::-1]
-        return [(urn, change) for urn, change in newest if self.summary(urn) is not None][:limit]
 
     def _change_log(self) -> Iterable[ChangeRecord]:
         after = 0
@@ -244,89 +219,39 @@ class CatalogData:
                 yield change
 
 
-def _type_of(urn: str) -> str:
-    parts = urn.split(":", 3)
-    return parts[2] if len(parts) > 2 else ""
+def _fields() -> list[str]:
+    return [INDEX_FIELDS[name] for name in FACETS]
 
 
-def _lineage_relationships(registry: EntityRegistry) -> tuple[list[str], list[str]]:
-    upstream, downstream = set(), set()
-    for aspect in registry.aspects.values():
-        for rel in aspect.relationships:
-            if rel.is_lineage:
-                (upstream if rel.is_upstream else downstream).add(rel.name)
-    return sorted(upstream), sorted(downstream - upstream)
-
-
-# ---- interim scoring and faceting -------------------------------------------------------------------
-def _score(s: Summary, words: list[str], query: str) -> float:
-    if not words:
-        return 1.0
-    fields = (
-        (10.0, words_of(s.name)),
-        (5.0, words_of(urn_id(s.urn))),
-        (3.0, [w for label in (*s.tags, *s.terms, *s.owners) for w in words_of(label.name)]),
-        (3.0, words_of(s.domain.name if s.domain else "")),
-        (2.0, words_of(s.description)),
-        (1.0, words_of(" ".join(f"{k} {v}" for k, v in s.custom_properties.items()))),
-        (1.0, words_of(f"{s.platform or ''} {s.env or ''}")),
-    )
-    score, matched = 0.0, 0
-    for word in words:
-        best = max((boost for boost, tokens in fields if any(t.startswith(word) for t in tokens)), default=0.0)
-        score += best
-        matched += best > 0
-    if matched == 0:
-        return 0.0
-    name_words = words_of(s.name)
-    covered = sum(any(t.startswith(w) for w in words) for t in name_words)
-    score += 10.0 * covered / max(len(name_words), 1)  # a name mostly made of the query ranks higher
-    if s.name.lower() == query.strip().lower():
-        score += 50
-    if s.deprecated:
-        score *= 0.8
-    return score + (1000 if matched == len(words) else 0)
-
-
-def facet_values(s: Summary, facet: str) -> list[tuple[str, str]]:
-    """(value, label) pairs of one facet for one entity."""
-    if facet == "type":
-        return [(s.entity_type, s.type_label)]
-    if facet == "platform":
-        return [(s.platform, s.platform)] if s.platform else []
-    if facet == "env":
-        return [(s.env, s.env)] if s.env else []
-    if facet == "tag":
-        return [(t.urn, t.name) for t in s.tags]
-    if facet == "term":
-        return [(t.urn, t.name) for t in s.terms]
-    if facet == "owner":
-        return list({o.urn: (o.urn, o.name) for o in s.owners}.values())
-    if facet == "domain":
-        return [(s.domain.urn, s.domain.name)] if s.domain else []
-    if facet == "deprecated":
-        return [("true", "Deprecated")] if s.deprecated else [("false", "Not deprecated")]
-    return []
-
-
-def _passes(s: Summary, filters: dict[str, list[str]], skip: str | None = None) -> bool:
-    for facet, wanted in filters.items():
-        if facet == skip or not wanted:
+def _or_filters(filters: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """The UI's chosen facet values as DataHub's ``orFilters`` (one AND group)."""
+    criteria: list[dict[str, Any]] = []
+    for name, values in filters.items():
+        if not values or name not in INDEX_FIELDS:
             continue
-        if not {value for value, _ in facet_values(s, facet)} & set(wanted):
-            return False
-    return True
+        if name == "deprecated":
+            wanted = set(values) & {"true", "false"}
+            if len(wanted) == 1:  # only deprecated entities carry the field, so "false" is NOT true
+                criteria.append({"field": "deprecated", "values": ["true"], "negated": wanted == {"false"}})
+            continue
+        if name == "platform":
+            values = [v if v.startswith("urn:li:") else f"urn:li:dataPlatform:{v}" for v in values]
+        criteria.append({"field": INDEX_FIELDS[name], "values": values, "condition": "EQUAL"})
+    return [{"and": criteria}] if criteria else []
 
 
-def _facet(name: str, scored: list[tuple[Summary, float]], filters: dict[str, list[str]]) -> list[FacetValue]:
-    counts: Counter[str] = Counter()
-    labels: dict[str, str] = {}
-    for s, _ in scored:
-        if _passes(s, filters, skip=name):
-            for value, label in facet_values(s, name):
-                counts[value] += 1
-                labels[value] = label
-    chosen = set(filters.get(name, []))
-    values = [FacetValue(v, labels[v], c, v in chosen) for v, c in counts.items()]
-    values += [FacetValue(v, urn_id(v), 0, True) for v in chosen - counts.keys()]
+def _facet_values(name: str, counted: list[tuple[str, int]], total: int, chosen: list[str]) -> list[FacetValue]:
+    if name == "deprecated":
+        deprecated = dict(counted).get("true", 0)
+        counted = [(v, n) for v, n in (("false", total - deprecated), ("true", deprecated)) if n]
+    values = [FacetValue(value, _facet_label(name, value), n, value in chosen) for value, n in counted]
+    values += [FacetValue(v, _facet_label(name, v), 0, True) for v in chosen if v not in dict(counted)]
     return sorted(values, key=lambda f: (-f.count, f.label.lower()))
+
+
+def _facet_label(name: str, value: str) -> str:
+    if name == "type":
+        return TYPE_LABELS.get(value, value)
+    if name == "deprecated":
+        return "Deprecated" if value == "true" else "Not deprecated"
+    return urn_id(value)

@@ -38,7 +38,7 @@ class VersionRow:
 
 def home(data: CatalogData) -> dict[str, Any]:
     counts = {label: data.counts_by_platform_env(t) for label, t in (("Model groups", "mlModelGroup"), ("Models", "mlModel"))}
-    recent = [(data.summary(urn), change) for urn, change in data.recently_changed("mlModelGroup")]
+    recent = data.recently_changed("mlModelGroup")
     return {
         "counts": {label: sorted(c.items()) for label, c in counts.items()},
         "recent": recent,
@@ -80,7 +80,7 @@ def entity(data: CatalogData, urn: str) -> dict[str, Any] | None:
         "curatable": summary.entity_type in {"mlModelGroup", "mlModel", "dataset", "dataJob", "dataFlow"},
     }
     if summary.entity_type in {"mlModelGroup", "mlModel", "dataset", "dataJob", "dataFlow", "dataProcessInstance"}:
-        graph = data.lineage(urn, "BOTH", hops=2)
+        graph = data.lineage(urn, hops=2)
         context["lineage"] = graph
         context["lineage_layout"] = lineage_svg.layout(graph)
     if summary.entity_type == "mlModelGroup":
