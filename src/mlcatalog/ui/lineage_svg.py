@@ -15,7 +15,7 @@ NODE_HEIGHT = 44
 COLUMN_GAP = 44
 ROW_GAP = 16
 PAD = 12
-MAX_LABEL = 21
+MAX_LABEL = 20
 
 
 @dataclass(frozen=True)
