@@ -8,7 +8,19 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mlcatalog import __version__, ui
-from mlcatalog.api import errors, events, graphql, openapi_relationships, openapi_v3, restli, rules, timetravel
+from mlcatalog.api import (
+    auth,
+    errors,
+    events,
+    graphql,
+    limits,
+    openapi_relationships,
+    openapi_v3,
+    restli,
+    rules,
+    timetravel,
+    tokens,
+)
 from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
 from mlcatalog.services.entities import EntityService
@@ -18,26 +30,29 @@ from mlcatalog.services.lineage import LineageService
 from mlcatalog.services.rules import RuleService
 from mlcatalog.services.search import SearchService
 from mlcatalog.services.timetravel import TimeTravelService
+from mlcatalog.services.tokens import TokenService
 from mlcatalog.settings import Settings
 from mlcatalog.store.sql import open_store
+from mlcatalog.store.sql.tokens import SqlTokenStore
 
 
 def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        registry = get_registry()
-        store = open_store(settings.database_url)
+        registry = get_registry().with_max_urn_length(settings.limits.max_urn_length)
+        store = open_store(settings.database_url, statement_timeout_ms=settings.limits.statement_timeout_ms)
         feed = FeedService(store, registry)
-        entities = EntityService(store, registry)
+        entities = EntityService(store, registry, settings.limits)
         app.state.services = Services(
             registry=registry,
             entities=entities,
-            ingest=IngestService(store, registry),
+            ingest=IngestService(store, registry, limits=settings.limits),
             lineage=LineageService(store, registry),
             feed=feed,
             timetravel=TimeTravelService(store, registry, entities),
             rules=RuleService(store),
             search=SearchService(store, registry),
+            tokens=TokenService(SqlTokenStore(store.db)),
         )
         deliverer = WebhookDeliverer(feed) if settings.deliver_webhooks else None
         if deliverer:
@@ -51,6 +66,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="mlcatalog", version=__version__, lifespan=lifespan)
     errors.install(app)
+    auth.install(app, settings.auth_enabled)
+    limits.install(app, settings.limits)  # outermost: refuses oversized bodies before anything reads them
     app.include_router(restli.router)
     app.include_router(openapi_v3.router)
     app.include_router(graphql.router)
@@ -58,5 +75,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(events.router)
     app.include_router(timetravel.router)
     app.include_router(rules.router)
-    ui.install(app)
+    app.include_router(tokens.router)
+    ui.install(app, settings.auth_enabled)
     return app

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from mlcatalog.limits import Limits
 
 DEFAULT_PORT = 8080
 
@@ -14,12 +17,38 @@ def default_database_url() -> str:
     return f"sqlite:///{data_dir / 'catalog.db'}"
 
 
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _env_flag(name: str) -> bool | None:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return None
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"{name}: expected true or false, got {raw!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
     deliver_webhooks: bool = True
+    auth: bool | None = None  # None: on whenever the server listens beyond loopback
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def auth_enabled(self) -> bool:
+        return self.auth if self.auth is not None else not is_loopback(self.host)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -28,6 +57,8 @@ class Settings:
             "host": os.environ.get("MLCATALOG_HOST", "127.0.0.1"),
             "port": int(os.environ.get("MLCATALOG_PORT", DEFAULT_PORT)),
             "deliver_webhooks": os.environ.get("MLCATALOG_DELIVER_WEBHOOKS", "true").lower() != "false",
+            "auth": _env_flag("MLCATALOG_AUTH"),
+            "limits": Limits.from_env(),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]

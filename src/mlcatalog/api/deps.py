@@ -15,6 +15,7 @@ from mlcatalog.services.proposals import SYSTEM_ACTOR
 from mlcatalog.services.rules import RuleService
 from mlcatalog.services.search import SearchService
 from mlcatalog.services.timetravel import TimeTravelService
+from mlcatalog.services.tokens import TokenService
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Services:
     timetravel: TimeTravelService
     rules: RuleService
     search: SearchService
+    tokens: TokenService
 
 
 def services(request: Request) -> Services:
@@ -34,5 +36,5 @@ def services(request: Request) -> Services:
 
 
 def actor(request: Request) -> str:
-    """Who is writing; authentication (a later issue) will set it from the token."""
+    """Who is writing: the token's user when authentication is on (set by api/auth.py)."""
     return getattr(request.state, "actor", SYSTEM_ACTOR)

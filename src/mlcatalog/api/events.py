@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from mlcatalog.api.deps import actor, services
 from mlcatalog.api.wire import json_body, query_int
 
+MAX_ROW_ID = 2**63 - 1  # ids are 64-bit; larger ones are bad input, not a database error
 router = APIRouter(prefix="/openapi/v1")
 STREAM_POLL_SECONDS = 0.5
 
@@ -58,11 +59,11 @@ async def list_webhooks(request: Request) -> list[dict[str, Any]]:
 
 
 @router.delete("/webhooks/{webhook_id}")
-async def remove_webhook(webhook_id: int, request: Request) -> Response:
+async def remove_webhook(webhook_id: Annotated[int, Path(ge=0, le=MAX_ROW_ID)], request: Request) -> Response:
     await run_in_threadpool(services(request).feed.remove_webhook, webhook_id)
     return Response(status_code=204)
 
 
 @router.get("/webhooks/{webhook_id}/deliveries")
-async def deliveries(webhook_id: int, request: Request) -> list[dict[str, Any]]:
+async def deliveries(webhook_id: Annotated[int, Path(ge=0, le=MAX_ROW_ID)], request: Request) -> list[dict[str, Any]]:
     return await run_in_threadpool(services(request).feed.deliveries, webhook_id)

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mlcatalog.errors import InvalidInput, NotFound
+from mlcatalog.limits import Limits
 from mlcatalog.registry.entities import EntityRegistry, EntitySpec
 from mlcatalog.store.base import AspectRecord, RelatedEntity, Store
 
 DEFAULT_RELATIONSHIP_PAGE = 100
-MAX_PAGE = 10_000
 
 
 @dataclass(frozen=True)
@@ -22,9 +22,10 @@ class EntityView:
 
 
 class EntityService:
-    def __init__(self, store: Store, registry: EntityRegistry) -> None:
+    def __init__(self, store: Store, registry: EntityRegistry, limits: Limits | None = None) -> None:
         self.store = store
         self.registry = registry
+        self.limits = limits or Limits()
 
     def get_aspect(self, urn: str, aspect: str, version: int = 0) -> AspectRecord:
         target = self.registry.parse_urn(urn)
@@ -65,13 +66,11 @@ class EntityService:
         """Related entities; soft-deleted ones (status.removed) only when ``include_removed``."""
         if direction not in {"INCOMING", "OUTGOING"}:
             raise InvalidInput(f"direction: must be INCOMING or OUTGOING, got {direction!r}", field="direction")
-        if start < 0 or not 0 <= count <= MAX_PAGE:
-            raise InvalidInput(f"start/count: start must be >= 0 and count between 0 and {MAX_PAGE}", field="count")
+        self.limits.check_page(start, count)
         target = self.registry.parse_urn(urn)
         return self.store.related(target.urn, relationships, direction == "INCOMING", start, count, include_removed)
 
     def list_urns(self, entity_type: str, start: int, count: int) -> tuple[int, list[str]]:
         entity = self.registry.entity(entity_type)
-        if start < 0 or not 0 <= count <= MAX_PAGE:
-            raise InvalidInput(f"start/count: start must be >= 0 and count between 0 and {MAX_PAGE}", field="count")
+        self.limits.check_page(start, count)
         return self.store.list_urns(entity.key_aspect, f"urn:li:{entity.name}:", start, count)

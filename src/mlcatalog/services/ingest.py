@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlcatalog.errors import AlreadyExists, CatalogError, InvalidInput
+from mlcatalog.limits import Limits
 from mlcatalog.registry.entities import AspectSpec, EntityRegistry, ParsedUrn
 from mlcatalog.services.derived import AspectChange, DerivedIndex, default_indexes
 from mlcatalog.services.patch import apply_patch
@@ -39,12 +40,16 @@ SIDE_EFFECT_ROUNDS = 3  # side effects of side effects settle quickly (isLatest 
 
 
 class IngestService:
-    def __init__(self, store: Store, registry: EntityRegistry, indexes: list[DerivedIndex] | None = None) -> None:
+    def __init__(
+        self, store: Store, registry: EntityRegistry, indexes: list[DerivedIndex] | None = None, limits: Limits | None = None
+    ) -> None:
         self.store = store
         self.registry = registry
+        self.limits = limits or Limits()
         self.indexes = default_indexes() if indexes is None else indexes
 
     def ingest(self, proposals: list[Proposal], actor: str = SYSTEM_ACTOR) -> list[WriteResult]:
+        self.limits.check_batch(len(proposals))
         prepared = [self._prepare(p) for p in proposals]
         now_ms = int(time.time() * 1000)
 
@@ -107,6 +112,7 @@ class IngestService:
         if not proposal.aspect_name:
             raise InvalidInput("aspectName: required", field="aspectName")
         spec = self.registry.aspect_of(target.entity, proposal.aspect_name)
+        self.limits.check_value(proposal.value, "aspect.value")
         if proposal.change_type in {"PATCH", "DELETE"}:
             return Prepared(proposal, target, spec)
         if not isinstance(proposal.value, dict):

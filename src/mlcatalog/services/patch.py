@@ -52,7 +52,9 @@ def _parse_document(spec: AspectSpec, document: Any) -> tuple[list[dict[str, Any
         return document, dict(TEMPLATE_KEYS.get(spec.name, {}))
     if isinstance(document, dict) and isinstance(document.get("patch"), list):
         keys = document.get("arrayPrimaryKeys") or {}
-        if not isinstance(keys, dict) or not all(isinstance(v, list) for v in keys.values()):
+        if not isinstance(keys, dict) or not all(
+            isinstance(v, list) and all(isinstance(name, str) for name in v) for v in keys.values()
+        ):
             raise InvalidInput("arrayPrimaryKeys: expected an object of field -> list of key names", field="arrayPrimaryKeys")
         return document["patch"], keys
     raise InvalidInput('aspect.value: a patch must be a JSON Patch array or {"patch": [...]}', field="aspect.value")

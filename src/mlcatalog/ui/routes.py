@@ -9,9 +9,10 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from mlcatalog.api.deps import actor, services
-from mlcatalog.errors import CatalogError
+from mlcatalog.errors import CatalogError, InvalidInput
 from mlcatalog.ui import auth, curate, views
 from mlcatalog.ui.data import FACETS, CatalogData
 from mlcatalog.ui.render import entity_url, make_templates
@@ -31,6 +32,11 @@ def page(request: Request, template: str, context: dict[str, Any], status: int =
 
 def error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
     return page(request, "error.html", {"title": title, "message": message}, status)
+
+
+def refusal_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """What a browser sees when authentication refuses a UI request it could not redirect."""
+    return error_page(request, status, "Not allowed", message or "Your token does not allow this.")
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -71,9 +77,12 @@ async def curate_action(request: Request, action: str) -> Response:
     if not _same_origin(request):
         return error_page(request, 403, "Refused", "This form was sent from another site.")
     form = auth.parse_form(await request.body())
+    return await run_in_threadpool(_curate, request, action, form)
+
+
+def _curate(request: Request, action: str, form: dict[str, str]) -> Response:
     urn = form.get("urn", "")
-    data = CatalogData(services(request))
-    target = data.summary(urn)
+    target = CatalogData(services(request)).summary(urn)
     if action not in curate.ACTIONS or target is None:
         return error_page(request, 404, "Not found", f"Nothing to {action} on {urn or 'an empty URN'}.")
     build, section = curate.ACTIONS[action]
@@ -91,18 +100,22 @@ def _same_origin(request: Request) -> bool:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str = "/") -> HTMLResponse:
-    return page(request, "login.html", {"next": auth.safe_next(next)})
+def login_form(request: Request, next: str = "/", expired: str = "") -> HTMLResponse:
+    note = "Your token was not accepted; sign in again." if expired else None
+    return page(request, "login.html", {"next": auth.safe_next(next), "error": note})
 
 
 @router.post("/login")
 async def login(request: Request) -> Response:
     form = auth.parse_form(await request.body())
     token = form.get("token", "").strip()
-    if not token:
-        return page(
-            request, "login.html", {"next": auth.safe_next(form.get("next")), "error": "token: paste an access token"}, 422
-        )
+    try:
+        if not token:
+            raise InvalidInput("token: paste an access token", field="token")
+        await run_in_threadpool(services(request).tokens.authenticate, token)
+    except CatalogError as exc:
+        message = exc.message if exc.message.startswith("token") else f"token: not accepted ({exc.message})"
+        return page(request, "login.html", {"next": auth.safe_next(form.get("next")), "error": message}, 422)
     response = RedirectResponse(auth.safe_next(form.get("next")), status_code=303)
     secure = auth.cookie_is_secure(request.url.scheme, request.headers.get("host", ""))
     response.set_cookie(auth.COOKIE, token, httponly=True, secure=secure, samesite="strict", max_age=7 * 24 * 3600)

@@ -16,6 +16,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from mlcatalog.errors import QueryTimeout
+from mlcatalog.store.sql.timeouts import install_sqlite_timeout, is_timeout
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _WRITE_OPTION = "mlcatalog_write"
@@ -24,14 +28,20 @@ _WRITE_OPTION = "mlcatalog_write"
 class Database:
     """Owns the engine; hands out read connections and serialized write transactions."""
 
-    def __init__(self, url: str, pool_size: int = 10) -> None:
+    def __init__(self, url: str, pool_size: int = 10, statement_timeout_ms: int | None = None) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.statement_timeout_ms = statement_timeout_ms
         self._write_lock = threading.Lock()
         if self.is_sqlite:
             self.engine = self._sqlite_engine(url)
+            if statement_timeout_ms:
+                install_sqlite_timeout(self.engine, statement_timeout_ms / 1000)
         else:
-            self.engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+            options = {"options": f"-c statement_timeout={statement_timeout_ms}"} if statement_timeout_ms else {}
+            self.engine = create_engine(
+                url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, connect_args=options
+            )
 
     def _sqlite_engine(self, url: str) -> Engine:
         database = self.url.database
@@ -57,16 +67,29 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
+        with self._timeouts(), self.engine.connect() as conn, conn.begin():
             yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction; committed on normal exit, rolled back on any exception."""
-        with self._write_lock if self.is_sqlite else _nullcontext(), self.engine.connect() as conn:
+        with self._timeouts(), self._write_lock if self.is_sqlite else _nullcontext(), self.engine.connect() as conn:
             conn = conn.execution_options(**{_WRITE_OPTION: True})
             with conn.begin():
                 yield conn
+
+    @contextmanager
+    def _timeouts(self) -> Iterator[None]:
+        """A statement cancelled for running past the timeout becomes ``QueryTimeout``."""
+        try:
+            yield
+        except OperationalError as exc:
+            if not is_timeout(exc):
+                raise
+            raise QueryTimeout(
+                f"query cancelled after statement_timeout_ms={self.statement_timeout_ms} "
+                "(MLCATALOG_STATEMENT_TIMEOUT_MS); narrow the request"
+            ) from exc
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision of every Alembic branch (features add their own)."""

@@ -156,8 +156,8 @@ def _is_conflict(exc: Exception) -> bool:
     return code in {"40001", "40P01"}  # serialization failure, deadlock
 
 
-def open_store(url: str, migrate: bool = True) -> SqlStore:
-    database = Database(url)
+def open_store(url: str, migrate: bool = True, statement_timeout_ms: int | None = None) -> SqlStore:
+    database = Database(url, statement_timeout_ms=statement_timeout_ms)
     if migrate:
         database.migrate()
     return SqlStore(database)

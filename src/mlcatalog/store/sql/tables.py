@@ -153,3 +153,16 @@ search_field = Table(
     Column("num", Float, nullable=True),
     Index("ix_search_field_value", "field", "value_lc", "urn"),
 )
+
+access_tokens = Table(
+    "mlcatalog_access_token",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("user_name", String(128), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_on", BigInteger, nullable=False),
+    Column("expires_on", BigInteger, nullable=True),
+    Column("revoked_on", BigInteger, nullable=True),
+    Column("created_by", String(255), nullable=False),
+)
