@@ -68,3 +68,25 @@ def test_search_facet_group_edit_and_find_again(page, catalog: Catalog, backend:
     expect(page.locator(".result p mark")).to_have_text("zebrafish")
     tags = page.locator("fieldset.facet", has=page.get_by_role("heading", name="Tags"))
     expect(tags.get_by_role("button", name="nightly-retrain")).to_contain_text("1")
+
+
+def test_keyboard_only_autocomplete_and_editing(page, catalog: Catalog) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    box = page.get_by_role("combobox", name="Search the catalog")
+    expect(box).to_be_focused()
+    page.keyboard.type("fraud")
+    suggestions = page.get_by_role("listbox")
+    expect(suggestions.get_by_role("option").first).to_contain_text("Fraud Detection")
+    expect(box).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("ArrowDown")
+    expect(suggestions.get_by_role("option").first).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fraud Detection")
+
+    page.get_by_text("Edit description").focus()
+    page.keyboard.press("Enter")  # a <summary> opens with the keyboard
+    expect(page.get_by_label("Description (Markdown)")).to_be_visible()
