@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.compat.helpers import unique
 from tests.support.tokens import AuthServer
+from tests.ui.conftest import screenshots
 from tests.ui.test_pages import url
 
 
@@ -39,10 +40,11 @@ def sign_in(page, token: str) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_a_page_asks_for_a_token_and_keeps_it_in_a_secure_http_only_cookie(signed_out, secured, secured_group) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_asks_for_a_token_and_keeps_it_in_a_secure_http_only_cookie(signed_out, secured, secured_group, backend) -> None:  # type: ignore[no-untyped-def]
     page = signed_out
     page.goto(url(secured_group))
     expect(page).to_have_url(re.compile(r"/login\?next=/entity/urn%3Ali%3AmlModelGroup"))
+    screenshots(page, "login", backend)
     sign_in(page, secured.tokens["editor"])
     expect(page.get_by_role("heading", level=1)).to_have_text("Secured Group")  # back where it started
 

@@ -8,7 +8,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.ui.catalog import Catalog
-from tests.ui.conftest import screenshots
+from tests.ui.conftest import ARTIFACTS, screenshots
 
 
 def url(urn: str) -> str:
@@ -67,6 +67,7 @@ def test_unknown_entity_is_a_404_page(page, ui_server, console) -> None:  # type
     console.errors.remove("Failed to load resource: the server responded with a status of 404 (Not Found)")  # the page itself
     expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
     expect(page.get_by_role("link", name="Back to the catalog home")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "not-found-1280.png"))
     assert requests.get(f"{ui_server.url}/entity/not-a-urn").status_code == 404
 
 
@@ -93,3 +94,20 @@ def test_search_pages_through_results_and_facets_combine(page, catalog: Catalog)
     expect(platform.get_by_role("button", name="mlflow")).to_contain_text("5")
     page.goto("/search?query=&type=mlModelGroup&platform=sagemaker&platform=mlflow&deprecated=true")
     expect(page.locator(".result .title")).to_have_text(["Legacy Recommendation Models"])
+
+
+def test_an_empty_catalog_says_how_to_fill_it(browser, make_server, backend: str) -> None:  # type: ignore[no-untyped-def]
+    empty = make_server()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=empty.url)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto("/")
+    expect(page.locator("#count-1")).to_have_text("Model groups 0")
+    expect(page.get_by_text("None yet. Ingest some with the DataHub SDK or CLI")).to_have_count(2)
+    expect(page.get_by_text("No model group has changed yet.")).to_be_visible()
+    screenshots(page, "home-empty", backend)
+    page.goto("/search?query=anything")
+    expect(page.locator("#results-heading")).to_have_text("No results for “anything”")
+    context.close()
+    assert errors == []
