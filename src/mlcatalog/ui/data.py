@@ -54,7 +54,6 @@ class FacetValue:
 @dataclass
 class SearchHit:
     summary: Summary
-    score: float
 
 
 @dataclass
@@ -116,11 +115,6 @@ class CatalogData:
             self._summaries[urn] = summarize(found) if found is not None else None
         return self._summaries[urn]
 
-    def forget(self, urn: str) -> None:
-        """Drop cached reads of an entity after a write to it."""
-        self._views.pop(urn, None)
-        self._summaries.pop(urn, None)
-
     def name_of(self, urn: str) -> str:
         found = self.summary(urn)
         return found.name if found else urn_id(urn)
@@ -163,7 +157,7 @@ class CatalogData:
                 others = {k: v for k, v in filters.items() if k != name}
                 found = self._search(SearchRequest(text, or_filters=_or_filters(others), count=0, facets=[INDEX_FIELDS[name]]))
             facets[name] = _facet_values(name, found.facets.get(INDEX_FIELDS[name], []), found.total or 0, filters.get(name, []))
-        hits = [SearchHit(s, 0.0) for hit in page.hits if (s := self.summary(hit.urn)) is not None]
+        hits = [SearchHit(s) for hit in page.hits if (s := self.summary(hit.urn)) is not None]
         return SearchResult(page.total or 0, hits, facets, [] if text == "*" else words_of(text))
 
     def autocomplete(self, prefix: str, limit: int = 8) -> list[Summary]:
