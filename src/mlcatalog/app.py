@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from mlcatalog import __version__
+from mlcatalog import __version__, ui
 from mlcatalog.api import (
     auth,
     errors,
@@ -99,4 +99,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(trace.router)
     app.include_router(openapi_entities.router)
     app.include_router(token_api.router)
+    ui.install(app, settings.auth_enabled)
     return app

@@ -26,7 +26,8 @@ from mlcatalog.services.tokens import ROLES, Principal
 
 # Readable without a token: the handshake every DataHub client makes first, as on DataHub, the
 # API description (identical on every install), and the health check load balancers poll.
-PUBLIC_PATHS = frozenset({"/config", "/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+PUBLIC_PATHS = frozenset({"/config", "/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/login", "/logout"})
+PUBLIC_PREFIXES = ("/ui/static/",)  # the UI's sign-in page and its stylesheet and script
 TOKEN_API = "/mlcatalog/v1/tokens"
 GRAPHQL_PATHS = frozenset({"/api/graphql", "/api/v2/graphql"})
 # Admin for every method: tokens, and webhooks (they send all metadata, signed, to any URL).
@@ -135,7 +136,7 @@ class AuthMiddleware:
         self.enabled = enabled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in {"http", "websocket"} or not self.enabled or scope["path"] in PUBLIC_PATHS:
+        if scope["type"] not in {"http", "websocket"} or not self.enabled or _is_public(scope["path"]):
             await self.app(scope, receive, send)
             return
         if scope["type"] == "websocket":
@@ -214,3 +215,7 @@ def _replay(body: bytes, original: Receive) -> Receive:
 
 def install(app: Any, enabled: bool) -> None:
     app.add_middleware(AuthMiddleware, enabled=enabled)
+
+
+def _is_public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
