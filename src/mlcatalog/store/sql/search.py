@@ -205,7 +205,8 @@ class SearchSql:
             wanted = [v == "true" for v in values] or [True]
             return "(" + " OR ".join(f"d.removed = {self.p(w)}" for w in wanted) + ")"
         fields = ", ".join(self.p(name) for name in c.field.split("|"))
-        return f"EXISTS (SELECT 1 FROM search_field f WHERE f.urn = d.urn AND f.field IN ({fields}){self._value(c, values)})"
+        # Uncorrelated: the matching URNs are collected once, then probed per candidate row.
+        return f"d.urn IN (SELECT f.urn FROM search_field f WHERE f.field IN ({fields}){self._value(c, values)})"
 
     def _value(self, c: Criterion, values: list[str]) -> str:
         if c.condition == "EXISTS" or not values:
