@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# MLflow, benchmarked beside mlcatalog, pins older FastAPI/uvicorn: it gets a virtualenv of its own.
+MLFLOW_VENV := .venv-mlflow
+MLFLOW_STAMP := $(MLFLOW_VENV)/.installed-stamp
 
 .PHONY: serve test lint bench clean
 
@@ -22,8 +25,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-bench: $(STAMP)
-	$(BIN)/python -m bench
+$(MLFLOW_STAMP):
+	$(PYTHON) -m venv $(MLFLOW_VENV)
+	$(MLFLOW_VENV)/bin/python -m pip install --quiet 'mlflow==3.17.2'
+	touch $(MLFLOW_STAMP)
+
+bench: $(STAMP) $(MLFLOW_STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench load
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info
+	rm -rf $(VENV) $(MLFLOW_VENV) build *.egg-info src/*.egg-info

@@ -3,7 +3,7 @@ SQLite and PostgreSQL. Values cross this boundary as parsed JSON, never as SQL r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -91,6 +91,8 @@ class WriteTransaction(Protocol):
 
     def insert_version(self, record: AspectRecord) -> None: ...
 
+    def insert_versions(self, records: Sequence[AspectRecord]) -> None: ...
+
     def update_latest(self, record: AspectRecord) -> None: ...
 
     def update_system_metadata(self, urn: str, aspect: str, system_metadata: dict[str, Any] | None) -> None: ...
@@ -131,9 +133,20 @@ class WriteTransaction(Protocol):
 
     def delete_search_document(self, urn: str) -> None: ...
 
+    def prune_versions(self, urn: str, aspect: str, up_to: int) -> int: ...
+
+    def track_run(self, run: RunAspect) -> None: ...
+
+    def mark_rolled_back(self, run_id: str, now_ms: int) -> None: ...
+
 
 class Store(Protocol):
-    def transact(self, work: Callable[[WriteTransaction], T]) -> T: ...
+    history: HistoryReads
+
+    def transact(self, work: Callable[[WriteTransaction], T], urns: Iterable[str] = ()) -> T:
+        """Run ``work`` in one transaction; ``urns`` names the entities it writes, which the store
+        locks first so concurrent writers of one entity (on any server) take turns."""
+        ...
 
     def get_aspect(self, urn: str, aspect: str, version: int = 0) -> AspectRecord | None: ...
 
@@ -158,6 +171,16 @@ class Store(Protocol):
     ) -> list[TimeseriesRecord]: ...
 
     def changes(self, after: int, limit: int) -> Iterator[tuple[int, ChangeRecord]]: ...
+
+    def scan_aspects(self, batch: int = 1000) -> Iterator[AspectRecord]:
+        """Every stored aspect version in (urn, aspect, version) code-point order."""
+        ...
+
+    def count_aspects(self) -> int: ...
+
+    def ping(self) -> list[str]:
+        """The schema revisions the database is at; raises when it is unreachable."""
+        ...
 
     def search(self, query: SearchQuery) -> SearchPage: ...
 
@@ -239,3 +262,46 @@ class SearchPage:
     total: int | None
     hits: list[SearchHit]
     facets: dict[str, list[tuple[str, int]]]
+
+
+@dataclass(frozen=True)
+class RunAspect:
+    """One aspect an ingestion run wrote, with what it held before the run's first write."""
+
+    run_id: str
+    urn: str
+    aspect: str
+    previous_value: dict[str, Any] | None
+    previous_system_metadata: dict[str, Any] | None
+    created_entity: bool
+    first_on: int
+    last_on: int
+    rolled_back_on: int | None = None
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: str
+    rows: int
+    first_on: int
+    last_on: int
+
+
+class HistoryReads(Protocol):
+    """Reads over versions, the change log and ingestion runs (``Store.history``)."""
+
+    def change_log(self, urn: str, aspects: Sequence[str] | None = None) -> list[ChangeRecord]: ...
+
+    def versions(self, urn: str, aspect: str) -> list[AspectRecord]: ...
+
+    def runs(self, start: int, count: int, include_rolled_back: bool) -> list[RunSummary]: ...
+
+    def run_aspects(self, run_id: str, include_rolled_back: bool) -> list[RunAspect]: ...
+
+    def count_aspects(self, aspect: str, urn_like: str | None) -> int: ...
+
+    def scroll_urns(self, key_aspect: str, urn_prefix: str, after: str | None, count: int) -> list[str]: ...
+
+    def removed_urns(self, urn_prefix: str) -> set[str]: ...
+
+    def referencing(self, urn: str) -> list[Edge]: ...

@@ -78,6 +78,19 @@ change_log = Table(
     Index("ix_change_log_urn", "urn", "seq"),
 )
 
+access_tokens = Table(
+    "mlcatalog_access_token",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("user_name", String(128), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_on", BigInteger, nullable=False),
+    Column("expires_on", BigInteger, nullable=True),
+    Column("revoked_on", BigInteger, nullable=True),
+    Column("created_by", String(255), nullable=False),
+)
+
 webhooks = Table(
     "mlcatalog_webhook",
     metadata,
@@ -152,6 +165,23 @@ search_field = Table(
     Column("value", String(1000), nullable=False),
     Column("num", Float, nullable=True),
     Index("ix_search_field_value", "field", "value_lc", "urn"),
+)
+
+# Which aspects each ingestion run (systemMetadata.runId) wrote, and what they held before it:
+# what `datahub ingest show` lists and what `datahub ingest rollback` restores.
+run_aspects = Table(
+    "ingestion_run_aspect",
+    metadata,
+    Column("run_id", String(255), primary_key=True),
+    Column("urn", String(500), primary_key=True),
+    Column("aspect", String(200), primary_key=True),
+    Column("previous_metadata", Text, nullable=True),
+    Column("previous_systemmetadata", Text, nullable=True),
+    Column("created_entity", Boolean, nullable=False, default=False),
+    Column("first_on", BigInteger, nullable=False),
+    Column("last_on", BigInteger, nullable=False),
+    Column("rolled_back_on", BigInteger, nullable=True),
+    Index("ix_run_aspect_last_on", "last_on"),
 )
 
 # Timeseries aspects (run events, profiles, ingestion checkpoints) are points in time, not versions:

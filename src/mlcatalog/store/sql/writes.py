@@ -5,18 +5,30 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, tuple_, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, tuple_, update
 
-from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge, SearchDocument, TimeseriesRecord
+from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge, RunAspect, SearchDocument, TimeseriesRecord
 from mlcatalog.store.sql import search, tables, timeseries
 from mlcatalog.store.sql.codec import aspect_record, aspect_row, dumps
 from mlcatalog.store.sql.rules import rules_in, upstream_of
 
 _A = tables.aspects
+_E = tables.edges
 
-
-def _key(urn: str, aspect: str, version: int = 0) -> Any:
-    return and_(_A.c.urn == urn, _A.c.aspect == aspect, _A.c.version == version)
+# Statements are built once and executed with parameters: building a Core statement per row
+# (and its cache key) cost more CPU than running it. Bind names differ from column names
+# because INSERT/UPDATE reserve those for their VALUES/SET clauses.
+_IS_URN, _IS_ASPECT = _A.c.urn == bindparam("k_urn"), _A.c.aspect == bindparam("k_aspect")
+_LATEST = select(_A).where(_IS_URN, _IS_ASPECT, _A.c.version == 0).with_for_update()
+_MAX_VERSION = select(func.max(_A.c.version)).where(_IS_URN, _IS_ASPECT)
+_INSERT_ASPECT = insert(_A)
+_UPDATE_LATEST = update(_A).where(_IS_URN, _IS_ASPECT, _A.c.version == 0)
+_DELETE_ASPECT = delete(_A).where(_IS_URN, _IS_ASPECT)
+_DELETE_ENTITY = delete(_A).where(_IS_URN)
+_DELETE_EDGES_FROM = delete(_E).where(_E.c.source_urn == bindparam("k_urn"))
+_DELETE_ASPECT_EDGES = delete(_E).where(_E.c.source_urn == bindparam("k_urn"), _E.c.aspect == bindparam("k_aspect"))
+_INSERT_EDGES = insert(_E)
+_INSERT_CHANGE = insert(tables.change_log)
 
 
 class SqlWriteTransaction:
@@ -45,36 +57,36 @@ class SqlWriteTransaction:
         search.delete_document(self.conn, urn, self.is_sqlite)
 
     def latest(self, urn: str, aspect: str) -> AspectRecord | None:
-        query = select(_A).where(_key(urn, aspect)).with_for_update()
-        row = self.conn.execute(query).first()
+        row = self.conn.execute(_LATEST, {"k_urn": urn, "k_aspect": aspect}).first()
         return None if row is None else aspect_record(row)
 
     def max_version(self, urn: str, aspect: str) -> int:
-        query = select(func.max(_A.c.version)).where(_A.c.urn == urn, _A.c.aspect == aspect)
-        return self.conn.execute(query).scalar() or 0
+        return self.conn.execute(_MAX_VERSION, {"k_urn": urn, "k_aspect": aspect}).scalar() or 0
 
     def insert_version(self, record: AspectRecord) -> None:
-        self.conn.execute(insert(_A).values(**aspect_row(record)))
+        self.conn.execute(_INSERT_ASPECT, aspect_row(record))
+
+    def insert_versions(self, records: Sequence[AspectRecord]) -> None:
+        """Many rows in one statement (imports); the same rows ``insert_version`` would write."""
+        if records:
+            self.conn.execute(insert(_A), [aspect_row(record) for record in records])
 
     def update_latest(self, record: AspectRecord) -> None:
         values = aspect_row(record)
         del values["urn"], values["aspect"], values["version"]
-        self.conn.execute(update(_A).where(_key(record.urn, record.aspect)).values(**values))
+        self.conn.execute(_UPDATE_LATEST, {"k_urn": record.urn, "k_aspect": record.aspect, **values})
 
     def update_system_metadata(self, urn: str, aspect: str, system_metadata: dict[str, Any] | None) -> None:
-        statement = update(_A).where(_key(urn, aspect)).values(systemmetadata=dumps(system_metadata))
-        self.conn.execute(statement)
+        self.conn.execute(_UPDATE_LATEST, {"k_urn": urn, "k_aspect": aspect, "systemmetadata": dumps(system_metadata)})
 
     def delete_aspect(self, urn: str, aspect: str) -> int:
-        result = self.conn.execute(delete(_A).where(_A.c.urn == urn, _A.c.aspect == aspect))
-        return result.rowcount
+        return self.conn.execute(_DELETE_ASPECT, {"k_urn": urn, "k_aspect": aspect}).rowcount
 
     def delete_entity(self, urn: str) -> int:
-        result = self.conn.execute(delete(_A).where(_A.c.urn == urn))
-        return result.rowcount
+        return self.conn.execute(_DELETE_ENTITY, {"k_urn": urn}).rowcount
 
     def delete_edges_from(self, urn: str) -> None:
-        self.conn.execute(delete(tables.edges).where(tables.edges.c.source_urn == urn))
+        self.conn.execute(_DELETE_EDGES_FROM, {"k_urn": urn})
 
     def mark_removed(self, urn: str, removed: bool) -> None:
         table = tables.graph_removed
@@ -95,10 +107,9 @@ class SqlWriteTransaction:
         return [aspect_record(row) for row in rows]
 
     def replace_edges(self, urn: str, aspect: str, edges: Sequence[Edge]) -> None:
-        table = tables.edges
-        self.conn.execute(delete(table).where(table.c.source_urn == urn, table.c.aspect == aspect))
+        self.conn.execute(_DELETE_ASPECT_EDGES, {"k_urn": urn, "k_aspect": aspect})
         if edges:
-            self.conn.execute(insert(table), [edge_row(edge) for edge in edges])
+            self.conn.execute(_INSERT_EDGES, [edge_row(edge) for edge in edges])
 
     def sources_of(self, destination: str, relationship: str, limit: int) -> list[str]:
         table = tables.edges
@@ -118,17 +129,46 @@ class SqlWriteTransaction:
 
     def append_change(self, change: ChangeRecord) -> None:
         self.conn.execute(
-            insert(tables.change_log).values(
-                urn=change.urn,
-                entity_type=change.entity_type,
-                aspect=change.aspect,
-                change_type=change.change_type,
-                version=change.version,
-                created_on=change.created_on,
-                actor=change.actor,
-                metadata=dumps(change.value),
-                previous_metadata=dumps(change.previous_value),
-                systemmetadata=dumps(change.system_metadata),
+            _INSERT_CHANGE,
+            {
+                "urn": change.urn,
+                "entity_type": change.entity_type,
+                "aspect": change.aspect,
+                "change_type": change.change_type,
+                "version": change.version,
+                "created_on": change.created_on,
+                "actor": change.actor,
+                "metadata": dumps(change.value),
+                "previous_metadata": dumps(change.previous_value),
+                "systemmetadata": dumps(change.system_metadata),
+            },
+        )
+
+    # -- history: retention and ingestion runs (issue 3) --
+
+    def prune_versions(self, urn: str, aspect: str, up_to: int) -> int:
+        """Drop archived versions 1..up_to of one aspect (the retention setting)."""
+        where = (_A.c.urn == urn, _A.c.aspect == aspect, _A.c.version > 0, _A.c.version <= up_to)
+        return self.conn.execute(delete(_A).where(*where)).rowcount
+
+    def track_run(self, run: RunAspect) -> None:
+        """Remember that ``run`` wrote this aspect; the first write keeps the value from before the run."""
+        table = tables.run_aspects
+        key = (table.c.run_id == run.run_id, table.c.urn == run.urn, table.c.aspect == run.aspect)
+        found = self.conn.execute(select(table.c.run_id).where(*key).with_for_update()).first()
+        if found is not None:
+            self.conn.execute(update(table).where(*key).values(last_on=run.last_on, rolled_back_on=None))
+            return
+        self.conn.execute(
+            insert(table).values(
+                run_id=run.run_id,
+                urn=run.urn,
+                aspect=run.aspect,
+                previous_metadata=dumps(run.previous_value),
+                previous_systemmetadata=dumps(run.previous_system_metadata),
+                created_entity=run.created_entity,
+                first_on=run.first_on,
+                last_on=run.last_on,
             )
         )
 
@@ -139,6 +179,10 @@ class SqlWriteTransaction:
         self, urn: str, aspect: str | None = None, start_ms: int | None = None, end_ms: int | None = None
     ) -> int:
         return timeseries.remove(self.conn, urn, aspect, start_ms, end_ms)
+
+    def mark_rolled_back(self, run_id: str, now_ms: int) -> None:
+        table = tables.run_aspects
+        self.conn.execute(update(table).where(table.c.run_id == run_id).values(rolled_back_on=now_ms))
 
 
 def edge_row(edge: Edge) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""One module per measured system; each exposes run(ctx) -> Results."""
