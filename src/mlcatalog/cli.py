@@ -77,3 +77,6 @@ main.add_command(get_as_of)
 main.add_command(rules)
 main.add_command(graph)
 main.add_command(impact)
+from mlcatalog.cli_search import search_group  # noqa: E402
+
+main.add_command(search_group)

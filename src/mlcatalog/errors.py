@@ -30,6 +30,12 @@ class AlreadyExists(CatalogError):
     status = 422
 
 
+class PreconditionFailed(CatalogError):
+    """A conditional write (If-Version-Match, If-Unmodified-Since, ...) whose condition no longer holds."""
+
+    status = 412
+
+
 class LimitExceeded(InvalidInput):
     """A request goes past a configured bound (``mlcatalog.limits``); the message names it."""
 

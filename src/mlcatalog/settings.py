@@ -45,6 +45,7 @@ class Settings:
     auth: bool | None = None  # None: on whenever the server listens beyond loopback
     limits: Limits = field(default_factory=Limits)
     deliver_webhooks: bool = True
+    retention_max_versions: int = 0  # versions kept per aspect, the latest included; 0 keeps all
 
     @property
     def auth_enabled(self) -> bool:
@@ -59,6 +60,7 @@ class Settings:
             "auth": _env_flag("MLCATALOG_AUTH"),
             "limits": Limits.from_env(),
             "deliver_webhooks": os.environ.get("MLCATALOG_DELIVER_WEBHOOKS", "true").lower() != "false",
+            "retention_max_versions": int(os.environ.get("MLCATALOG_RETENTION_MAX_VERSIONS", 0)),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -12,7 +12,11 @@ from mlcatalog.services.feed import FeedService
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.lineage import LineageService
 from mlcatalog.services.proposals import SYSTEM_ACTOR
+from mlcatalog.services.references import ReferenceService
 from mlcatalog.services.rules import RuleService
+from mlcatalog.services.runs import RunService
+from mlcatalog.services.search import SearchService
+from mlcatalog.services.timeline import TimelineService
 from mlcatalog.services.timetravel import TimeTravelService
 from mlcatalog.services.tokens import TokenService
 
@@ -26,6 +30,10 @@ class Services:
     feed: FeedService
     timetravel: TimeTravelService
     rules: RuleService
+    search: SearchService
+    timeline: TimelineService
+    runs: RunService
+    references: ReferenceService
     tokens: TokenService
 
 

@@ -11,6 +11,7 @@ from fastapi import Request
 from mlcatalog.errors import InvalidInput, LimitExceeded
 from mlcatalog.limits import Limits
 from mlcatalog.registry.entities import AspectSpec
+from mlcatalog.services.conditions import CONDITIONAL_HEADERS
 from mlcatalog.services.proposals import Proposal
 from mlcatalog.store.base import AspectRecord
 
@@ -132,3 +133,12 @@ def envelope(record: AspectRecord, spec: AspectSpec) -> dict[str, Any]:
     if record.system_metadata is not None:
         body["systemMetadata"] = record.system_metadata
     return body
+
+
+def with_request_conditions(request: Request, proposals: list[Proposal]) -> list[Proposal]:
+    """Conditional-write headers sent on the HTTP request apply to every proposal that lacks its own."""
+    found = {name: request.headers[name] for name in CONDITIONAL_HEADERS if request.headers.get(name)}
+    if found:
+        for proposal in proposals:
+            proposal.headers = {**found, **proposal.headers}
+    return proposals

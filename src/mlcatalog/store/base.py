@@ -103,8 +103,24 @@ class WriteTransaction(Protocol):
 
     def upstream(self, urns: set[str], max_hops: int) -> set[str]: ...
 
+    def defer(self, key: Any, action: Callable[[], None]) -> None: ...
+
+    def latest_aspects(self, urn: str) -> dict[str, AspectRecord]: ...
+
+    def put_search_document(self, document: SearchDocument) -> None: ...
+
+    def delete_search_document(self, urn: str) -> None: ...
+
+    def prune_versions(self, urn: str, aspect: str, up_to: int) -> int: ...
+
+    def track_run(self, run: RunAspect) -> None: ...
+
+    def mark_rolled_back(self, run_id: str, now_ms: int) -> None: ...
+
 
 class Store(Protocol):
+    history: HistoryReads
+
     def transact(self, work: Callable[[WriteTransaction], T]) -> T: ...
 
     def get_aspect(self, urn: str, aspect: str, version: int = 0) -> AspectRecord | None: ...
@@ -127,4 +143,126 @@ class Store(Protocol):
 
     def changes(self, after: int, limit: int) -> Iterator[tuple[int, ChangeRecord]]: ...
 
+    def search(self, query: SearchQuery) -> SearchPage: ...
+
+    def autocomplete(self, query: SearchQuery, prefix: str, limit: int) -> list[SearchHit]: ...
+
+    def browse_paths(self, query: SearchQuery, prefix: str) -> list[tuple[str, int]]: ...
+
+    def rebuild_search(self, build: Callable[[str, dict[str, AspectRecord]], SearchDocument | None]) -> int: ...
+
     def close(self) -> None: ...
+
+
+# --- search (index documents in, ranked pages out; see services/search.py for the policy) ---
+
+
+@dataclass(frozen=True)
+class SearchField:
+    field: str
+    value: str
+    num: float | None = None
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """What the index holds for one entity: ranked text in three weight bands, plus filter fields."""
+
+    urn: str
+    entity_type: str
+    name: str | None
+    removed: bool
+    last_modified: int
+    name_text: str
+    desc_text: str
+    other_text: str
+    fields: tuple[SearchField, ...]
+
+
+@dataclass(frozen=True)
+class TextUnit:
+    """One word (matched as a word or a prefix) or one quoted phrase of a free-text query."""
+
+    tokens: tuple[str, ...]
+    phrase: bool = False
+
+
+@dataclass(frozen=True)
+class Criterion:
+    field: str
+    condition: str
+    values: tuple[str, ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    units: tuple[TextUnit, ...] = ()
+    exact: str | None = None  # the whole query, lower-cased, for the exact-name tier
+    entity_types: tuple[str, ...] = ()
+    filters: tuple[tuple[Criterion, ...], ...] = ()  # OR of ANDs
+    include_removed: bool = False
+    sort: str = "relevance"  # relevance | name | modified
+    descending: bool = False
+    start: int = 0
+    count: int = 10
+    want_total: bool = True
+    facets: tuple[str, ...] = ()
+    max_facet_values: int = 20
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    urn: str
+    entity_type: str
+    name: str | None
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    total: int | None
+    hits: list[SearchHit]
+    facets: dict[str, list[tuple[str, int]]]
+
+
+@dataclass(frozen=True)
+class RunAspect:
+    """One aspect an ingestion run wrote, with what it held before the run's first write."""
+
+    run_id: str
+    urn: str
+    aspect: str
+    previous_value: dict[str, Any] | None
+    previous_system_metadata: dict[str, Any] | None
+    created_entity: bool
+    first_on: int
+    last_on: int
+    rolled_back_on: int | None = None
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: str
+    rows: int
+    first_on: int
+    last_on: int
+
+
+class HistoryReads(Protocol):
+    """Reads over versions, the change log and ingestion runs (``Store.history``)."""
+
+    def change_log(self, urn: str, aspects: Sequence[str] | None = None) -> list[ChangeRecord]: ...
+
+    def versions(self, urn: str, aspect: str) -> list[AspectRecord]: ...
+
+    def runs(self, start: int, count: int, include_rolled_back: bool) -> list[RunSummary]: ...
+
+    def run_aspects(self, run_id: str, include_rolled_back: bool) -> list[RunAspect]: ...
+
+    def count_aspects(self, aspect: str, urn_like: str | None) -> int: ...
+
+    def scroll_urns(self, key_aspect: str, urn_prefix: str, after: str | None, count: int) -> list[str]: ...
+
+    def removed_urns(self, urn_prefix: str) -> set[str]: ...
+
+    def referencing(self, urn: str) -> list[Edge]: ...

@@ -9,10 +9,20 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from mlcatalog.store.base import AspectRecord, ChangeRecord, RelatedEntity, WalkStep
-from mlcatalog.store.sql import graph, tables
+from mlcatalog.store.base import (
+    AspectRecord,
+    ChangeRecord,
+    RelatedEntity,
+    SearchDocument,
+    SearchHit,
+    SearchPage,
+    SearchQuery,
+    WalkStep,
+)
+from mlcatalog.store.sql import graph, search, tables
 from mlcatalog.store.sql.codec import aspect_record, loads
 from mlcatalog.store.sql.database import Database
+from mlcatalog.store.sql.history import SqlHistory
 from mlcatalog.store.sql.writes import SqlWriteTransaction
 
 T = TypeVar("T")
@@ -23,6 +33,7 @@ _RETRIES = 8
 class SqlStore:
     def __init__(self, database: Database) -> None:
         self.db = database
+        self.history = SqlHistory(database)
 
     def transact(self, work: Callable[[SqlWriteTransaction], T]) -> T:
         """Run ``work`` in one write transaction, retrying when a concurrent writer won a race
@@ -30,7 +41,10 @@ class SqlStore:
         for attempt in range(_RETRIES):
             try:
                 with self.db.write() as conn:
-                    return work(SqlWriteTransaction(conn))
+                    tx = SqlWriteTransaction(conn)
+                    result = work(tx)
+                    tx.run_deferred()
+                    return result
             except (IntegrityError, DBAPIError) as exc:
                 if attempt == _RETRIES - 1 or not _is_conflict(exc):
                     raise
@@ -106,6 +120,32 @@ class SqlStore:
     def latest_sequence(self) -> int:
         with self.db.read() as conn:
             return conn.execute(select(func.max(tables.change_log.c.seq))).scalar() or 0
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        with self.db.read() as conn:
+            return search.SearchSql(query, self.db.is_sqlite).page(conn)
+
+    def autocomplete(self, query: SearchQuery, prefix: str, limit: int) -> list[SearchHit]:
+        with self.db.read() as conn:
+            return search.autocomplete(conn, query, prefix, limit, self.db.is_sqlite)
+
+    def browse_paths(self, query: SearchQuery, prefix: str) -> list[tuple[str, int]]:
+        with self.db.read() as conn:
+            return search.browse_paths(conn, query, prefix)
+
+    def rebuild_search(self, build: Callable[[str, dict[str, AspectRecord]], SearchDocument | None]) -> int:
+        """Regenerate the whole search index from the stored aspects, in one write transaction."""
+        with self.db.write() as conn:
+            is_sqlite = self.db.is_sqlite
+            search.clear_index(conn, is_sqlite)
+            written = 0
+            with self.db.engine.connect() as reader:
+                for urn, aspects in search.iter_entities(reader):
+                    document = build(urn, aspects)
+                    if document is not None:
+                        search.put_document(conn, document, is_sqlite)
+                        written += 1
+        return written
 
     def close(self) -> None:
         self.db.close()
