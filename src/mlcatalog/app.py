@@ -13,6 +13,7 @@ from mlcatalog.api import (
     errors,
     events,
     graphql,
+    health,
     limits,
     openapi_doc,
     openapi_entities,
@@ -30,6 +31,7 @@ from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
 from mlcatalog.services.entities import EntityService
 from mlcatalog.services.feed import FeedService, WebhookDeliverer
+from mlcatalog.services.health import HealthService
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.lineage import LineageService
 from mlcatalog.services.references import ReferenceService
@@ -48,7 +50,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         registry = get_registry().with_max_urn_length(settings.limits.max_urn_length)
-        store = open_store(settings.database_url, statement_timeout_ms=settings.limits.statement_timeout_ms)
+        store = open_store(settings.database_url, statement_timeout_ms=settings.limits.statement_timeout_ms, pool=settings.pool)
         feed = FeedService(store, registry)
         entities = EntityService(store, registry, settings.limits)
         ingest = IngestService(store, registry, max_versions=settings.retention_max_versions, limits=settings.limits)
@@ -56,6 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
             registry=registry,
             entities=entities,
             ingest=ingest,
+            health=HealthService(store, store.db.url.get_backend_name()),
             lineage=LineageService(store, registry),
             feed=feed,
             timetravel=TimeTravelService(store, registry, entities),
@@ -83,6 +86,7 @@ def create_app(settings: Settings) -> FastAPI:
     limits.install(app, settings.limits)  # outermost: refuses oversized bodies before anything reads them
     app.include_router(restli.router)
     app.include_router(openapi_v3.router)
+    app.include_router(health.router)
     app.include_router(graphql.router)
     app.include_router(openapi_relationships.router)
     app.include_router(events.router)

@@ -7,10 +7,11 @@ import uvicorn
 from click_default_group import DefaultGroup
 from sqlalchemy.engine import make_url
 
-from mlcatalog import __version__
+from mlcatalog import __version__, cli_transfer
 from mlcatalog.cli_feed import events, webhooks
 from mlcatalog.cli_graph import graph, impact
 from mlcatalog.cli_rules import rules
+from mlcatalog.cli_search import search_group
 from mlcatalog.cli_tokens import token
 from mlcatalog.cli_versions import aliases, get_as_of
 from mlcatalog.settings import Settings, is_loopback
@@ -70,6 +71,7 @@ def upgrade(database_url: str | None) -> None:
 
 
 main.add_command(token)
+cli_transfer.register(main)
 main.add_command(webhooks)
 main.add_command(events)
 main.add_command(aliases)
@@ -77,6 +79,4 @@ main.add_command(get_as_of)
 main.add_command(rules)
 main.add_command(graph)
 main.add_command(impact)
-from mlcatalog.cli_search import search_group  # noqa: E402
-
 main.add_command(search_group)

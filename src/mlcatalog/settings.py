@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlcatalog.limits import Limits
+from mlcatalog.store.sql.pool import PoolSettings
 
 DEFAULT_PORT = 8080
 
@@ -44,6 +45,7 @@ class Settings:
     port: int = DEFAULT_PORT
     auth: bool | None = None  # None: on whenever the server listens beyond loopback
     limits: Limits = field(default_factory=Limits)
+    pool: PoolSettings = field(default_factory=PoolSettings)
     deliver_webhooks: bool = True
     retention_max_versions: int = 0  # versions kept per aspect, the latest included; 0 keeps all
 
@@ -59,6 +61,7 @@ class Settings:
             "port": int(os.environ.get("MLCATALOG_PORT", DEFAULT_PORT)),
             "auth": _env_flag("MLCATALOG_AUTH"),
             "limits": Limits.from_env(),
+            "pool": PoolSettings.from_env(),
             "deliver_webhooks": os.environ.get("MLCATALOG_DELIVER_WEBHOOKS", "true").lower() != "false",
             "retention_max_versions": int(os.environ.get("MLCATALOG_RETENTION_MAX_VERSIONS", 0)),
         }

@@ -71,6 +71,7 @@ def test_prefix_phrase_field_syntax_and_star(server, ranked) -> None:  # type: i
     assert u["both"] in _urns(_search(server, '"card fraud"', count=1000))
     assert u["both"] not in _urns(_search(server, '"fraud card"', count=1000))
     assert set(_urns(_search(server, f"name:{w}-churn"))) == {u["name"]}
+    assert _urns(_search(server, u["desc"])) == [u["desc"]]
     star = _search(
         server,
         "*",

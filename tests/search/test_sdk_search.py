@@ -58,6 +58,9 @@ def test_get_urns_with_each_sdk_filter(catalog) -> None:  # type: ignore[no-unty
     assert _get(client, word, F.glossary_term("urn:li:glossaryTerm:Classification.PII")) == {u["a"]}
     assert _get(client, word, F.has_custom_property("team", "ads")) == {u["b"]}
     assert _get(client, word, F.custom_filter("name", "START_WITH", [f"{word}-g"])) == {u["c"]}
+    assert _get(client, word, F.custom_filter("owners.TECHNICAL_OWNER", "EQUAL", ["urn:li:corpuser:bob"])) == {u["b"], u["c"]}
+    assert _get(client, word, F.custom_filter("ownerTypes", "EQUAL", ["BUSINESS_OWNER"])) == set()
+    assert _get(client, word, F.custom_filter("hasDomain", "EXISTS", [])) == {u["a"], u["b"]}
 
 
 def test_get_urns_with_and_or_not(catalog) -> None:  # type: ignore[no-untyped-def]

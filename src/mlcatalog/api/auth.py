@@ -24,9 +24,9 @@ from mlcatalog.errors import CatalogError, Forbidden, Unauthenticated
 from mlcatalog.services.proposals import Proposal
 from mlcatalog.services.tokens import ROLES, Principal
 
-# Readable without a token: the handshake every DataHub client makes first, as on DataHub, and
-# the API description (identical on every install).
-PUBLIC_PATHS = frozenset({"/config", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+# Readable without a token: the handshake every DataHub client makes first, as on DataHub, the
+# API description (identical on every install), and the health check load balancers poll.
+PUBLIC_PATHS = frozenset({"/config", "/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
 TOKEN_API = "/mlcatalog/v1/tokens"
 GRAPHQL_PATHS = frozenset({"/api/graphql", "/api/v2/graphql"})
 # Admin for every method: tokens, and webhooks (they send all metadata, signed, to any URL).

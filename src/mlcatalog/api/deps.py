@@ -9,6 +9,7 @@ from fastapi import Request
 from mlcatalog.registry.entities import EntityRegistry
 from mlcatalog.services.entities import EntityService
 from mlcatalog.services.feed import FeedService
+from mlcatalog.services.health import HealthService
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.lineage import LineageService
 from mlcatalog.services.proposals import SYSTEM_ACTOR
@@ -26,6 +27,7 @@ class Services:
     registry: EntityRegistry
     entities: EntityService
     ingest: IngestService
+    health: HealthService
     lineage: LineageService
     feed: FeedService
     timetravel: TimeTravelService

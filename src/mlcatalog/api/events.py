@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -17,6 +17,7 @@ from mlcatalog.errors import InvalidInput
 
 router = APIRouter(prefix="/openapi/v1")
 STREAM_POLL_SECONDS = 0.5
+WebhookId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # the id column's range: larger ids are a 400, not a 500
 
 
 @router.get("/events")
@@ -62,11 +63,11 @@ async def list_webhooks(request: Request) -> list[dict[str, Any]]:
 
 
 @router.delete("/webhooks/{webhook_id}")
-async def remove_webhook(webhook_id: int, request: Request) -> Response:
+async def remove_webhook(webhook_id: WebhookId, request: Request) -> Response:
     await run_in_threadpool(services(request).feed.remove_webhook, webhook_id)
     return Response(status_code=204)
 
 
 @router.get("/webhooks/{webhook_id}/deliveries")
-async def deliveries(webhook_id: int, request: Request) -> list[dict[str, Any]]:
+async def deliveries(webhook_id: WebhookId, request: Request) -> list[dict[str, Any]]:
     return await run_in_threadpool(services(request).feed.deliveries, webhook_id)

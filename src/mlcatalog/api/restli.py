@@ -13,7 +13,15 @@ from mlcatalog.api import restli_search
 from mlcatalog.api.auth import authorize_proposals
 from mlcatalog.api.deps import actor, services
 from mlcatalog.api.trace import traceparent
-from mlcatalog.api.wire import body_int, envelope, json_body, query_int, query_list, restli_proposal, with_request_conditions
+from mlcatalog.api.wire import (
+    body_int,
+    envelope,
+    json_body,
+    query_int,
+    query_list,
+    restli_proposal,
+    with_request_conditions,
+)
 from mlcatalog.errors import InvalidInput
 from mlcatalog.services.entities import DEFAULT_RELATIONSHIP_PAGE
 

@@ -61,4 +61,4 @@ def default_indexes() -> list[DerivedIndex]:
     from mlcatalog.services.search_index import SearchIndex
     from mlcatalog.services.versions import VersionSetMaintainer
 
-    return [GraphIndex(), SearchIndex(get_registry()), VersionSetMaintainer(), PromotionGuard()]
+    return [GraphIndex(), VersionSetMaintainer(), PromotionGuard(), SearchIndex(get_registry())]

@@ -85,7 +85,7 @@ class IngestService:
                 after(tx, now_ms)
             return results
 
-        return self.store.transact(work)
+        return self.store.transact(work, [item.target.urn for item in prepared])
 
     def delete_entity(self, urn: str, actor: str = SYSTEM_ACTOR) -> int:
         target = self.registry.parse_urn(urn)
@@ -112,7 +112,7 @@ class IngestService:
                 )
             return rows
 
-        return self.store.transact(work)
+        return self.store.transact(work, [target.urn])
 
     def _prepare(self, proposal: Proposal) -> Prepared:
         try:

@@ -205,6 +205,8 @@ def parse_query(query: str) -> tuple[tuple[TextUnit, ...], list[Criterion]]:
     """Free text → text units (words, phrases) and ``field:value`` criteria."""
     units: list[TextUnit] = []
     criteria: list[Criterion] = []
+    if query.strip().startswith("urn:li:"):  # pasting a URN into the search box finds that entity
+        return (), [Criterion("urn", "EQUAL", (query.strip(),))]
     for match in _QUERY_TOKEN.finditer(query):
         if match.group("field"):
             value = match.group("value").strip('"').replace("*", "").lower()

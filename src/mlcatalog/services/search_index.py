@@ -17,6 +17,7 @@ from typing import Any
 from mlcatalog.registry.annotations import AnnotatedPath, values_at
 from mlcatalog.registry.entities import EntityRegistry, ParsedUrn
 from mlcatalog.services.derived import AspectChange
+from mlcatalog.services.proposals import Proposal
 from mlcatalog.store.base import AspectRecord, SearchDocument, SearchField, WriteTransaction
 
 NAME_BOOST = 5.0
@@ -40,6 +41,9 @@ class SearchIndex:
 
     def entity_deleted(self, tx: WriteTransaction, target: ParsedUrn) -> None:
         tx.defer(("search", target.urn), lambda: tx.delete_search_document(target.urn))
+
+    def batch_finished(self, tx: WriteTransaction, changes: list[AspectChange]) -> list[Proposal] | None:
+        return None  # documents are rebuilt by the deferred actions, once per entity, just before commit
 
     def _reindex(self, tx: WriteTransaction, target: ParsedUrn) -> None:
         document = self.document(target.urn, tx.latest_aspects(target.urn))
@@ -126,7 +130,7 @@ class _Builder:
             self.bands["other"].extend(words)
         elif boost >= NAME_BOOST:
             self.bands["name"].extend(name_words(w) for w in words)
-            self.fields.extend(SearchField("_exactName", w.lower()) for w in words)
+            self.fields.extend(SearchField("_exactName", " ".join(_WORD.findall(w.lower()))) for w in words)
         else:
             self.bands["desc"].extend(words)
 

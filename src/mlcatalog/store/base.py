@@ -3,7 +3,7 @@ SQLite and PostgreSQL. Values cross this boundary as parsed JSON, never as SQL r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -77,6 +77,8 @@ class WriteTransaction(Protocol):
 
     def insert_version(self, record: AspectRecord) -> None: ...
 
+    def insert_versions(self, records: Sequence[AspectRecord]) -> None: ...
+
     def update_latest(self, record: AspectRecord) -> None: ...
 
     def update_system_metadata(self, urn: str, aspect: str, system_metadata: dict[str, Any] | None) -> None: ...
@@ -121,7 +123,10 @@ class WriteTransaction(Protocol):
 class Store(Protocol):
     history: HistoryReads
 
-    def transact(self, work: Callable[[WriteTransaction], T]) -> T: ...
+    def transact(self, work: Callable[[WriteTransaction], T], urns: Iterable[str] = ()) -> T:
+        """Run ``work`` in one transaction; ``urns`` names the entities it writes, which the store
+        locks first so concurrent writers of one entity (on any server) take turns."""
+        ...
 
     def get_aspect(self, urn: str, aspect: str, version: int = 0) -> AspectRecord | None: ...
 
@@ -142,6 +147,16 @@ class Store(Protocol):
     def list_urns(self, key_aspect: str, urn_prefix: str, start: int, count: int) -> tuple[int, list[str]]: ...
 
     def changes(self, after: int, limit: int) -> Iterator[tuple[int, ChangeRecord]]: ...
+
+    def scan_aspects(self, batch: int = 1000) -> Iterator[AspectRecord]:
+        """Every stored aspect version in (urn, aspect, version) code-point order."""
+        ...
+
+    def count_aspects(self) -> int: ...
+
+    def ping(self) -> list[str]:
+        """The schema revisions the database is at; raises when it is unreachable."""
+        ...
 
     def search(self, query: SearchQuery) -> SearchPage: ...
 

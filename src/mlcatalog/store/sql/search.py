@@ -138,11 +138,17 @@ def _tsquery_unit(unit: TextUnit) -> str:
 
 
 class SearchSql:
-    """Builds and runs one query's SQL for a dialect."""
+    """Builds and runs one query's SQL for a dialect.
 
-    def __init__(self, query: SearchQuery, is_sqlite: bool) -> None:
+    ``mode`` selects which text matches count: ``any`` (some word), ``all`` (every word) or ``some``
+    (some but not every word). Relevance pages are read ``all`` first, then ``some``, so the large
+    some-words set is only ranked when a page reaches past the every-word matches.
+    """
+
+    def __init__(self, query: SearchQuery, is_sqlite: bool, mode: str = "any") -> None:
         self.q = query
         self.is_sqlite = is_sqlite
+        self.mode = mode
         self.p = _Params()
         self.from_sql, self.score_sql, self.tier_sql = self._text_parts()
         self.where_sql = " AND ".join(self._where())
@@ -154,24 +160,23 @@ class SearchSql:
         join = _fts5_unit if self.is_sqlite else _tsquery_unit
         any_q = (" OR " if self.is_sqlite else " | ").join(join(u) for u in units)
         all_q = (" AND " if self.is_sqlite else " & ").join(join(u) for u in units)
+        match = self.p(all_q if self.mode == "all" else any_q)
         exact = self.p(self.q.exact or "")
-        exact_sql = (
-            f"EXISTS (SELECT 1 FROM search_field x WHERE x.urn = d.urn AND x.field = '_exactName' AND x.value_lc = {exact})"
-        )
+        exact_sql = f"d.urn IN (SELECT x.urn FROM search_field x WHERE x.field = '_exactName' AND x.value_lc = {exact})"
         if self.is_sqlite:
-            any_p, all_p = self.p(any_q), self.p(all_q)
-            from_sql = f"search_fts JOIN search_document d ON d.id = search_fts.rowid AND search_fts MATCH {any_p}"
+            from_sql = f"search_fts JOIN search_document d ON d.id = search_fts.rowid AND search_fts MATCH {match}"
             score = f"bm25(search_fts, {SQLITE_WEIGHTS})"
-            all_sql = f"search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {all_p})"
+            all_sql = f"search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {self.p(all_q)})"
         else:
-            any_p, all_p = self.p(any_q), self.p(all_q)
-            from_sql = f"search_document d JOIN to_tsquery('english', {any_p}) tq ON d.tsv @@ tq"
+            from_sql = f"search_document d JOIN to_tsquery('english', {match}) tq ON d.tsv @@ tq"
             score = f"-ts_rank({PG_WEIGHTS}, d.tsv, tq, 1)"
-            all_sql = f"d.tsv @@ to_tsquery('english', {all_p})"
-        if len(units) == 1:
-            all_sql = "1 = 1"
-        tier = f"CASE WHEN {exact_sql} THEN 0 WHEN {all_sql} THEN 1 ELSE 2 END"
-        return from_sql, score, tier
+            all_sql = f"d.tsv @@ to_tsquery('english', {self.p(all_q)})"
+        if self.mode == "some":
+            from_sql += f" AND NOT ({all_sql})"
+            return from_sql, score, "2"
+        if self.mode == "all" or len(units) == 1:
+            return from_sql, score, f"CASE WHEN {exact_sql} THEN 0 ELSE 1 END"
+        return from_sql, score, f"CASE WHEN {exact_sql} THEN 0 WHEN {all_sql} THEN 1 ELSE 2 END"
 
     def _where(self) -> list[str]:
         where = ["1 = 1"]
@@ -224,17 +229,13 @@ class SearchSql:
             return "tier, score, d.name_lc, d.urn"
         return "d.name_lc, d.urn"
 
-    def page(self, conn: Connection) -> SearchPage:
-        start, count = self.p(self.q.start), self.p(self.q.count)
+    def rows(self, conn: Connection, start: int, count: int) -> list[SearchHit]:
         sql = (
             f"SELECT d.urn, d.entity_type, d.name, {self.tier_sql} AS tier, {self.score_sql} AS score "
-            f"FROM {self.from_sql} WHERE {self.where_sql} ORDER BY {self._order()} LIMIT {count} OFFSET {start}"
+            f"FROM {self.from_sql} WHERE {self.where_sql} ORDER BY {self._order()} "
+            f"LIMIT {self.p(count)} OFFSET {self.p(start)}"
         )
-        rows = conn.execute(text(sql), self.p.values).all()
-        hits = [SearchHit(r.urn, r.entity_type, r.name) for r in rows]
-        total = self.total(conn) if self.q.want_total else None
-        facets = {name: self.facet(conn, name) for name in self.q.facets}
-        return SearchPage(total, hits, facets)
+        return [SearchHit(r.urn, r.entity_type, r.name) for r in conn.execute(text(sql), self.p.values).all()]
 
     def total(self, conn: Connection) -> int:
         sql = f"SELECT count(*) FROM {self.from_sql} WHERE {self.where_sql}"
@@ -254,6 +255,24 @@ class SearchSql:
                 f"GROUP BY f.value_lc ORDER BY n DESC, value LIMIT {limit}"
             )
         return [(r.value, int(r.n)) for r in conn.execute(text(sql), self.p.values).all()]
+
+
+def page(conn: Connection, query: SearchQuery, is_sqlite: bool) -> SearchPage:
+    """One page of results: every-word matches first, then some-word matches, plus total and facets."""
+    everything = SearchSql(query, is_sqlite)
+    start, count = query.start, query.count
+    if len(query.units) < 2 or query.sort != "relevance":
+        hits = everything.rows(conn, start, count)
+    else:
+        first = SearchSql(query, is_sqlite, "all")
+        hits = first.rows(conn, start, count)
+        if len(hits) < count:
+            all_total = start + len(hits) if hits or start == 0 else first.total(conn)
+            rest = SearchSql(query, is_sqlite, "some")
+            hits += rest.rows(conn, max(0, start - all_total), count - len(hits))
+    total = everything.total(conn) if query.want_total else None
+    facets = {name: SearchSql(query, is_sqlite).facet(conn, name) for name in query.facets}
+    return SearchPage(total, hits, facets)
 
 
 def autocomplete(conn: Connection, query: SearchQuery, prefix: str, limit: int, is_sqlite: bool) -> list[SearchHit]:

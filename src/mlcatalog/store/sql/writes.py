@@ -56,6 +56,11 @@ class SqlWriteTransaction:
     def insert_version(self, record: AspectRecord) -> None:
         self.conn.execute(insert(_A).values(**aspect_row(record)))
 
+    def insert_versions(self, records: Sequence[AspectRecord]) -> None:
+        """Many rows in one statement (imports); the same rows ``insert_version`` would write."""
+        if records:
+            self.conn.execute(insert(_A), [aspect_row(record) for record in records])
+
     def update_latest(self, record: AspectRecord) -> None:
         values = aspect_row(record)
         del values["urn"], values["aspect"], values["version"]
