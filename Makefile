@@ -32,6 +32,7 @@ $(MLFLOW_STAMP):
 
 bench: $(STAMP) $(MLFLOW_STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench load
 
 clean:
 	rm -rf $(VENV) $(MLFLOW_VENV) build *.egg-info src/*.egg-info

@@ -168,7 +168,7 @@ def run(store: SqlStore, registry: EntityRegistry, units: int, samples: int, tot
     models = [model(rng.randrange(units), rng.randrange(3)) for _ in range(samples)]
     groups = [group(rng.randrange(max(1, units // 5))) for _ in range(samples)]
 
-    def walk(direction: str, hops: int) -> Callable[[str], int]:
+    def walk(direction: str, hops: int | None) -> Callable[[str], int]:
         return lambda urn: len(lineage.walk(LineageQuery(urn, direction, hops)).hits)
 
     def members(urn: str) -> int:
@@ -180,6 +180,8 @@ def run(store: SqlStore, registry: EntityRegistry, units: int, samples: int, tot
         measure("3-hop upstream walk from a model", models, walk("UPSTREAM", 3)),
         measure("5-hop upstream walk from a model", models, walk("UPSTREAM", 5)),
         measure("relationships: MemberOf of a group", groups, members),
+        measure("unlimited (3+) downstream from dataset", raws[: samples // 3], walk("DOWNSTREAM", None)),
+        measure("mlImpact of a dataset", raws[: samples // 3], lambda urn: len(lineage.impact(urn))),
     ]
     print(f"\n{total:,} edges, {samples} samples each, backend {store.db.url.get_backend_name()}")
     print(f"{'query':<40} {'p50 ms':>8} {'p99 ms':>8} {'results':>8}")

@@ -10,6 +10,7 @@ import pytest
 
 from tests.support.databases import BACKENDS, temporary_database
 from tests.support.server import ServerProcess
+from tests.support.tokens import AuthServer, auth_server
 
 # The SDK would otherwise try to send telemetry to the internet.
 os.environ.setdefault("DATAHUB_TELEMETRY_ENABLED", "false")
@@ -27,6 +28,12 @@ def server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
     directory = tmp_path_factory.mktemp(f"server-{backend}")
     with temporary_database(backend, directory) as url, ServerProcess(url, directory / "server.log") as proc:
         yield proc
+
+
+@pytest.fixture(scope="session")
+def secured(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthServer]:
+    """One server per backend with authentication on and a token per role (tests/support/tokens.py)."""
+    yield from auth_server(backend, tmp_path_factory.mktemp(f"auth-{backend}"))
 
 
 @pytest.fixture

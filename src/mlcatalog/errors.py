@@ -28,3 +28,37 @@ class AlreadyExists(CatalogError):
     """CREATE / CREATE_ENTITY of something that exists (DataHub answers 422)."""
 
     status = 422
+
+
+class PreconditionFailed(CatalogError):
+    """A conditional write (If-Version-Match, If-Unmodified-Since, ...) whose condition no longer holds."""
+
+    status = 412
+
+
+class LimitExceeded(InvalidInput):
+    """A request goes past a configured bound (``mlcatalog.limits``); the message names it."""
+
+    status = 400
+
+
+class PayloadTooLarge(LimitExceeded):
+    status = 413
+
+
+class Unauthenticated(CatalogError):
+    """No token, or one that is unknown, expired or revoked."""
+
+    status = 401
+
+
+class Forbidden(CatalogError):
+    """The token is valid but its role does not allow the call; nothing was changed."""
+
+    status = 403
+
+
+class QueryTimeout(CatalogError):
+    """A statement ran past ``statement_timeout_ms`` and was cancelled (the only 5xx we send on purpose)."""
+
+    status = 503

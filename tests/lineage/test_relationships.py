@@ -67,3 +67,15 @@ def test_edge_fields_keep_their_created_stamp_and_edges_follow_the_aspect(server
     assert [r["entity"] for r in flow_edge.json()["relationships"]] == [flow]  # from the key aspect
     graph.hard_delete_entity(job)
     assert consumes() == []
+
+
+def test_upstream_lineage_keeps_the_query_as_via(server) -> None:  # type: ignore[no-untyped-def]
+    graph = DataHubClient(server=server.url)._graph
+    upstream, downstream = (f"urn:li:dataset:(urn:li:dataPlatform:hive,{unique(n)},PROD)" for n in ("up", "down"))
+    query = f"urn:li:query:{unique('q')}"
+    lineage = models.UpstreamLineageClass(
+        upstreams=[models.UpstreamClass(dataset=upstream, type="TRANSFORMED", query=query, properties={"k": "v"})]
+    )
+    graph.emit_mcp(MetadataChangeProposalWrapper(entityUrn=downstream, aspect=lineage))
+    related = list(graph.get_related_entities(downstream, ["DownstreamOf"], RelationshipDirection.OUTGOING))
+    assert [(r.urn, r.via) for r in related] == [(upstream, query)]

@@ -7,9 +7,12 @@ import os
 import subprocess
 import sys
 
+from datahub.emitter.mcp import MetadataChangeProposalWrapper
+from datahub.metadata import schema_classes as models
 from datahub.sdk import DataHubClient
 from datahub.sdk.search_filters import FilterDsl as F
 
+from tests.compat.helpers import unique
 from tests.lineage.chain import Chain
 
 
@@ -67,3 +70,27 @@ def test_datahub_lineage_cli(server, chain: Chain) -> None:  # type: ignore[no-u
     payload = json.loads(out.stdout[out.stdout.index("{") :])
     assert {r["urn"] for r in payload["results"]} == {chain.model_a, chain.model_b}
     assert {r["type"] for r in payload["results"]} == {"MLMODEL"}
+
+
+def test_feature_and_run_output_hops(server) -> None:  # type: ignore[no-untyped-def]
+    """dataset -> mlFeature (sources) -> model (mlFeatures); run -> model through Edge-typed outputEdges."""
+    client = DataHubClient(server=server.url)
+    graph = client._graph
+    tag = unique("feat")
+    source = f"urn:li:dataset:(urn:li:dataPlatform:hive,{tag}.events,PROD)"
+    feature = f"urn:li:mlFeature:({tag},clicks)"
+    model = f"urn:li:mlModel:(urn:li:dataPlatform:mlflow,{tag}-m,PROD)"
+    run = f"urn:li:dataProcessInstance:{tag}-run"
+    aspects = [
+        (source, models.DatasetPropertiesClass(name="events")),
+        (feature, models.MLFeaturePropertiesClass(sources=[source])),
+        (model, models.MLModelPropertiesClass(mlFeatures=[feature])),
+        (run, models.DataProcessInstanceOutputClass(outputs=[], outputEdges=[models.EdgeClass(destinationUrn=model)])),
+    ]
+    for urn, aspect in aspects:
+        graph.emit_mcp(MetadataChangeProposalWrapper(entityUrn=urn, aspect=aspect))
+    upstream = hops(client.lineage.get_lineage(source_urn=model, direction="upstream", max_hops=2))
+    assert upstream == {feature: 1, run: 1, source: 2}
+    downstream = hops(client.lineage.get_lineage(source_urn=source, direction="downstream", max_hops=2))
+    assert downstream == {feature: 1, model: 2}
+    assert hops(client.lineage.get_lineage(source_urn=run, direction="downstream")) == {model: 1}

@@ -61,6 +61,7 @@ def test_system_metadata_and_audit_are_kept(store: SqlStore) -> None:
         "lastObserved": 1700000000000,
         "pipelineName": "p",
         "lastRunId": "no-run-id-provided",
+        "version": "1",  # DataHub's systemMetadata.version: the aspect's version number
     }
     assert record.created_by == "urn:li:corpuser:alice" and record.created_on > 1700000000000
 

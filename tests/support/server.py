@@ -53,9 +53,9 @@ class ServerProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log_path.read_text()}")
             try:
-                if requests.get(f"{self.url}/config", timeout=1).status_code == 200:
+                if requests.get(f"{self.url}/config", timeout=5).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or slow to answer on a loaded machine
                 pass
             time.sleep(0.1)
         self.stop()

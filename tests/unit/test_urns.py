@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlcatalog.errors import InvalidInput
+from mlcatalog.errors import CatalogError
 from mlcatalog.registry import get_registry
 
 registry = get_registry()
@@ -61,10 +61,10 @@ def test_reserved_characters_survive_a_round_trip() -> None:
         ("urn:li:mlModelGroup:(urn:li:dataPlatform:mlflow,only-two)", "should have 3 parts"),
         ("urn:li:mlModelGroup:(urn:li:dataPlatform:mlflow,g,MARS)", "'MARS' is not a valid FabricType"),
         ("urn:li:spaceship:enterprise", "unknown entity type 'spaceship'"),
-        ("urn:li:corpuser:" + "x" * 600, "longer than 512"),
+        ("urn:li:corpuser:" + "x" * 600, "exceeds max_urn_length=500"),  # the URN column is VARCHAR(500)
     ],
 )
 def test_invalid_urns_are_refused_with_a_reason(urn: str, reason: str) -> None:
-    with pytest.raises(InvalidInput, match=reason) as raised:
+    with pytest.raises(CatalogError, match=reason) as raised:  # a too-long URN is a LimitExceeded (400)
         registry.parse_urn(urn, "entityUrn")
     assert raised.value.message.startswith("entityUrn:")

@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from mlcatalog.api.deps import actor, services
 from mlcatalog.api.wire import json_body, query_int
+from mlcatalog.errors import InvalidInput
 
 router = APIRouter(prefix="/openapi/v1")
 STREAM_POLL_SECONDS = 0.5
+WebhookId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # the id column's range: larger ids are a 400, not a 500
 
 
 @router.get("/events")
@@ -29,7 +31,10 @@ async def events(request: Request) -> dict[str, Any]:
 async def event_stream(request: Request) -> StreamingResponse:
     """Server-sent events; resumes after ``Last-Event-ID`` (or ``after``) on reconnect."""
     feed = services(request).feed
-    after = int(request.headers.get("last-event-id") or query_int(request, "after", 0))
+    last_event = request.headers.get("last-event-id", "")
+    if last_event and not last_event.isdigit():
+        raise InvalidInput(f"Last-Event-ID: expected an event sequence number, got {last_event[:40]!r}", field="Last-Event-ID")
+    after = int(last_event) if last_event else query_int(request, "after", 0)
 
     async def stream(cursor: int) -> AsyncIterator[str]:
         yield ": connected\n\n"
@@ -58,11 +63,11 @@ async def list_webhooks(request: Request) -> list[dict[str, Any]]:
 
 
 @router.delete("/webhooks/{webhook_id}")
-async def remove_webhook(webhook_id: int, request: Request) -> Response:
+async def remove_webhook(webhook_id: WebhookId, request: Request) -> Response:
     await run_in_threadpool(services(request).feed.remove_webhook, webhook_id)
     return Response(status_code=204)
 
 
 @router.get("/webhooks/{webhook_id}/deliveries")
-async def deliveries(webhook_id: int, request: Request) -> list[dict[str, Any]]:
+async def deliveries(webhook_id: WebhookId, request: Request) -> list[dict[str, Any]]:
     return await run_in_threadpool(services(request).feed.deliveries, webhook_id)

@@ -9,7 +9,8 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from mlcatalog.api.deps import actor, services
-from mlcatalog.api.wire import json_body, parse_system_metadata
+from mlcatalog.api.trace import traceparent
+from mlcatalog.api.wire import json_body, parse_system_metadata, with_request_conditions
 from mlcatalog.errors import InvalidInput
 from mlcatalog.services.proposals import Proposal
 
@@ -50,14 +51,14 @@ def _proposals(body: Any, entity_type: str, change_type: str) -> list[Proposal]:
 async def _write(entity_type: str, request: Request, change_type: str) -> JSONResponse:
     svc = services(request)
     svc.registry.entity(entity_type)
-    proposals = _proposals(await json_body(request), entity_type, change_type)
+    proposals = with_request_conditions(request, _proposals(await json_body(request), entity_type, change_type))
     results = await run_in_threadpool(svc.ingest.ingest, proposals, actor(request))
     body = [
         {"urn": result.urn, result.aspect: {"value": result.value, "systemMetadata": result.system_metadata}}
         for result in results
     ]
     is_async = request.query_params.get("async", "true").lower() == "true"
-    return JSONResponse(body, status_code=202 if is_async else 200)
+    return JSONResponse(body, status_code=202 if is_async else 200, headers=traceparent())
 
 
 @router.post("/{entity_type}")

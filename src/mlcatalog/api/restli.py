@@ -9,8 +9,19 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from mlcatalog import __version__
+from mlcatalog.api import restli_search, timeseries
+from mlcatalog.api.auth import authorize_proposals
 from mlcatalog.api.deps import actor, services
-from mlcatalog.api.wire import envelope, json_body, query_int, query_list, restli_proposal
+from mlcatalog.api.trace import traceparent
+from mlcatalog.api.wire import (
+    body_int,
+    envelope,
+    json_body,
+    query_int,
+    query_list,
+    restli_proposal,
+    with_request_conditions,
+)
 from mlcatalog.errors import InvalidInput
 from mlcatalog.services.entities import DEFAULT_RELATIONSHIP_PAGE
 
@@ -65,10 +76,16 @@ async def aspects_action(request: Request) -> Response:
         if not isinstance(raw, list):
             raise InvalidInput("proposals: expected an array of MetadataChangeProposal", field="proposals")
         proposals = [restli_proposal(item, f"proposals[{i}]") for i, item in enumerate(raw)]
+    elif action == "getCount":
+        count = await run_in_threadpool(svc.entities.count_aspects, body.get("aspect"), body.get("urnLike"))
+        return JSONResponse({"value": count})
+    elif action == "getTimeseriesAspectValues":
+        return JSONResponse(await timeseries.get_values(svc.timeseries, body))
     else:
         raise InvalidInput(f"action: unsupported action {action!r} on /aspects", field="action")
-    await run_in_threadpool(svc.ingest.ingest, proposals, actor(request))
-    return JSONResponse(SUCCESS)
+    authorize_proposals(request, proposals)
+    await run_in_threadpool(svc.ingest.ingest, with_request_conditions(request, proposals), actor(request))
+    return JSONResponse(SUCCESS, headers=traceparent())
 
 
 @router.get("/entitiesV2/{urn:path}")
@@ -106,12 +123,25 @@ async def entities_action(request: Request) -> Response:
         raise InvalidInput("body: expected a JSON object of action parameters", field="body")
     if action == "delete":
         urn = body.get("urn")
-        rows = await run_in_threadpool(svc.ingest.delete_entity, urn, actor(request))
-        return JSONResponse({"value": {"urn": urn, "rows": rows, "timeseriesRows": 0}})
+        if not isinstance(urn, str):
+            raise InvalidInput("urn: required", field="urn")
+        aspect = body.get("aspectName")
+        start, end = body.get("startTimeMillis"), body.get("endTimeMillis")
+        points = await run_in_threadpool(svc.ingest.delete_timeseries, urn, aspect, start, end)
+        rows = 0 if aspect else await run_in_threadpool(svc.ingest.delete_entity, urn, actor(request))
+        return JSONResponse({"value": {"urn": urn, "rows": rows, "timeseriesRows": points}})
+    if action in restli_search.ACTIONS:
+        return JSONResponse(await restli_search.ACTIONS[action](svc.search, body))
     if action == "listUrns":
-        start, count = int(body.get("start", 0)), int(body.get("count", 10))
+        start, count = body_int(body, "start", 0), body_int(body, "count", 10)
         total, urns = await run_in_threadpool(svc.entities.list_urns, body.get("entity"), start, count)
         return JSONResponse({"value": {"entities": urns, "start": start, "count": len(urns), "total": total}})
+    if action == "deleteReferences":
+        dry_run = body.get("dryRun", False)
+        if not isinstance(dry_run, bool):
+            raise InvalidInput("dryRun: expected a boolean", field="dryRun")
+        result = await run_in_threadpool(svc.references.delete_references, body.get("urn"), dry_run, actor(request))
+        return JSONResponse({"value": result})
     raise InvalidInput(f"action: unsupported action {action!r} on /entities", field="action")
 
 

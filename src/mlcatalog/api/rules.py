@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from mlcatalog.api.deps import actor, services
 from mlcatalog.api.wire import json_body
 
+MAX_ROW_ID = 2**63 - 1  # ids are 64-bit; larger ones are bad input, not a database error
 router = APIRouter(prefix="/openapi/v1/promotion-rules")
 
 
@@ -26,6 +27,6 @@ async def list_rules(request: Request) -> list[dict[str, Any]]:
 
 
 @router.delete("/{rule_id}")
-async def remove_rule(rule_id: int, request: Request) -> Response:
+async def remove_rule(rule_id: Annotated[int, Path(ge=0, le=MAX_ROW_ID)], request: Request) -> Response:
     await run_in_threadpool(services(request).rules.remove, rule_id)
     return Response(status_code=204)

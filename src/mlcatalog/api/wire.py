@@ -8,8 +8,10 @@ from typing import Any
 
 from fastapi import Request
 
-from mlcatalog.errors import InvalidInput
+from mlcatalog.errors import InvalidInput, LimitExceeded
+from mlcatalog.limits import Limits
 from mlcatalog.registry.entities import AspectSpec
+from mlcatalog.services.conditions import CONDITIONAL_HEADERS
 from mlcatalog.services.proposals import Proposal
 from mlcatalog.store.base import AspectRecord
 
@@ -21,10 +23,15 @@ async def json_body(request: Request) -> Any:
     raw = await request.body()
     if not raw:
         raise InvalidInput("body: a JSON body is required", field="body")
+    limits: Limits = request.app.state.services.ingest.limits
     try:
-        return json.loads(raw)
+        body = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"body: malformed JSON: {exc}", field="body") from exc
+    except RecursionError as exc:
+        raise LimitExceeded(f"body: JSON nested deeper than max_json_depth={limits.max_json_depth}", field="body") from exc
+    limits.check_value(body, "body", strings=False)  # rest.li carries whole aspects as strings; ingest checks those
+    return body
 
 
 def query_list(request: Request, name: str) -> list[str]:
@@ -45,9 +52,24 @@ def query_int(request: Request, name: str, default: int) -> int:
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        return _in_range(int(raw), name)
     except ValueError as exc:
         raise InvalidInput(f"{name}: expected an integer, got {raw!r}", field=name) from exc
+
+
+def body_int(body: dict[str, Any], name: str, default: int) -> int:
+    """An integer action parameter; absent means ``default``."""
+    raw = body.get(name, default)
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise InvalidInput(f"{name}: expected an integer, got {json.dumps(raw)[:40]}", field=name)
+    return _in_range(raw, name)
+
+
+def _in_range(value: int, name: str) -> int:
+    """Integers the databases can hold (64-bit), so an absurd one is a 400, not a driver error."""
+    if not -(2**63) <= value < 2**63:
+        raise InvalidInput(f"{name}: {value} is outside the 64-bit integer range", field=name)
+    return value
 
 
 def parse_system_metadata(raw: Any, label: str) -> dict[str, Any] | None:
@@ -81,6 +103,9 @@ def restli_proposal(raw: Any, label: str) -> Proposal:
         except json.JSONDecodeError as exc:
             raise InvalidInput(f"{label}.aspect.value: malformed JSON: {exc}", field="aspect.value") from exc
     change_type = raw.get("changeType", "UPSERT")
+    for name in ("aspectName", "changeType", "entityType"):
+        if raw.get(name) is not None and not isinstance(raw[name], str):
+            raise InvalidInput(f"{label}.{name}: expected a string", field=name)
     if value is None and change_type not in {"DELETE"}:
         raise InvalidInput(f"{label}.aspect: required for change type {change_type}", field="aspect")
     headers = raw.get("headers") if isinstance(raw.get("headers"), dict) else {}
@@ -108,3 +133,12 @@ def envelope(record: AspectRecord, spec: AspectSpec) -> dict[str, Any]:
     if record.system_metadata is not None:
         body["systemMetadata"] = record.system_metadata
     return body
+
+
+def with_request_conditions(request: Request, proposals: list[Proposal]) -> list[Proposal]:
+    """Conditional-write headers sent on the HTTP request apply to every proposal that lacks its own."""
+    found = {name: request.headers[name] for name in CONDITIONAL_HEADERS if request.headers.get(name)}
+    if found:
+        for proposal in proposals:
+            proposal.headers = {**found, **proposal.headers}
+    return proposals

@@ -6,6 +6,7 @@ new DataHub entity works as soon as the pinned acryl-datahub version has it.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -15,12 +16,12 @@ from datahub.emitter.serialization_helper import pre_json_transform
 from datahub.metadata import schema_classes
 from datahub.metadata.urns import Urn
 
-from mlcatalog.errors import InvalidInput
+from mlcatalog.errors import InvalidInput, LimitExceeded
 from mlcatalog.registry.annotations import AnnotatedPath, annotated_paths
 from mlcatalog.registry.lineage import EXTRA_RELATIONSHIPS, LINEAGE_OVERRIDES
 from mlcatalog.registry.validation import pegasus_name, validate
 
-MAX_URN_LENGTH = 512
+MAX_URN_LENGTH = 500  # the URN columns are VARCHAR(500), as on DataHub
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class EntityRegistry:
     """Lookups by entity type and aspect name; built once per process."""
 
     def __init__(self) -> None:
+        self.max_urn_length = MAX_URN_LENGTH
         self.aspects: dict[str, AspectSpec] = {
             name: _aspect_spec(name, cls) for name, cls in schema_classes.ASPECT_NAME_MAP.items()
         }
@@ -98,14 +100,20 @@ class EntityRegistry:
                 aspect_order=(key_name, *listed),
             )
 
+    def with_max_urn_length(self, length: int) -> EntityRegistry:
+        """The same registry (sharing its specs) with another URN length bound."""
+        bounded = copy.copy(self)
+        bounded.max_urn_length = min(length, MAX_URN_LENGTH)
+        return bounded
+
     def entity(self, name: str) -> EntitySpec:
-        spec = self.entities.get(name)
+        spec = self.entities.get(name) if isinstance(name, str) else None
         if spec is None:
             raise InvalidInput(f"entityType: unknown entity type {name!r}", field="entityType")
         return spec
 
     def aspect(self, name: str) -> AspectSpec:
-        spec = self.aspects.get(name)
+        spec = self.aspects.get(name) if isinstance(name, str) else None
         if spec is None:
             raise InvalidInput(f"aspectName: unknown aspect {name!r}", field="aspectName")
         return spec
@@ -123,8 +131,14 @@ class EntityRegistry:
         """Parse and validate a URN of a registered entity type, deriving its key aspect."""
         if not isinstance(urn, str) or not urn:
             raise InvalidInput(f"{field_name}: a URN string is required", field=field_name)
-        if len(urn) > MAX_URN_LENGTH:
-            raise InvalidInput(f"{field_name}: URN is longer than {MAX_URN_LENGTH} characters", field=field_name)
+        if "\x00" in urn:
+            raise InvalidInput(f"{field_name}: a URN may not contain NUL (\\u0000)", field=field_name)
+        if len(urn) > self.max_urn_length:
+            raise LimitExceeded(
+                f"{field_name}: URN of {len(urn)} characters exceeds max_urn_length={self.max_urn_length} "
+                "(MLCATALOG_MAX_URN_LENGTH)",
+                field=field_name,
+            )
         try:
             parsed = Urn.from_string(urn)
         except Exception as exc:  # the SDK raises several exception types for bad URNs

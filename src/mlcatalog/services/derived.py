@@ -56,7 +56,9 @@ class GraphIndex:
 
 
 def default_indexes() -> list[DerivedIndex]:
+    from mlcatalog.registry import get_registry
     from mlcatalog.services.rules import PromotionGuard  # these build on this module's types
+    from mlcatalog.services.search_index import SearchIndex
     from mlcatalog.services.versions import VersionSetMaintainer
 
-    return [GraphIndex(), VersionSetMaintainer(), PromotionGuard()]
+    return [GraphIndex(), VersionSetMaintainer(), PromotionGuard(), SearchIndex(get_registry())]

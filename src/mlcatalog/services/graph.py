@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from mlcatalog.errors import InvalidInput
+from mlcatalog.limits import URN_COLUMN_LENGTH
 from mlcatalog.registry.annotations import values_at
 from mlcatalog.registry.entities import AspectSpec, RelationshipPath
 from mlcatalog.store.base import Edge
@@ -24,6 +26,9 @@ def edges_for(urn: str, spec: AspectSpec, value: dict[str, Any] | None, now_ms: 
         for element, destination in _destinations(value, relationship.path):
             if not isinstance(destination, str) or not destination.startswith("urn:"):
                 continue
+            if len(destination) > URN_COLUMN_LENGTH:
+                where = ".".join((spec.name, *relationship.path))
+                raise InvalidInput(f"{where}: URN longer than {URN_COLUMN_LENGTH} characters", field=where)
             key = (relationship.name, destination)
             if key in found:
                 continue

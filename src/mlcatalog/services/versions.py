@@ -57,3 +57,12 @@ class VersionSetMaintainer:
         if current is None or current.value != wanted:
             proposals.append(Proposal(version_set, "versionSetProperties", value=wanted, label="versionSet side effect"))
         return proposals
+
+
+def keep_maintained_fields(aspect: str, value: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
+    """An incoming ``versionProperties`` without ``isLatest`` keeps the stored flag: the server maintains it,
+    and clients (ingestion sources re-sending the same versions) never send it. Without this every re-run
+    rewrote the latest version twice (flag dropped, then restored by the side effect)."""
+    if aspect == "versionProperties" and current and "isLatest" in current and "isLatest" not in value:
+        return {**value, "isLatest": current["isLatest"]}
+    return value

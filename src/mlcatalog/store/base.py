@@ -3,7 +3,7 @@ SQLite and PostgreSQL. Values cross this boundary as parsed JSON, never as SQL r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -68,6 +68,20 @@ class ChangeRecord:
     system_metadata: dict[str, Any] | None
 
 
+@dataclass(frozen=True)
+class TimeseriesRecord:
+    """One point of a timeseries aspect; (urn, aspect, timestamp_ms, partition_key) identifies it."""
+
+    urn: str
+    entity_type: str
+    aspect: str
+    timestamp_ms: int
+    partition_key: str
+    value: dict[str, Any]
+    system_metadata: dict[str, Any] | None
+    created_on: int
+
+
 class WriteTransaction(Protocol):
     """Everything one proposal batch does, committed together or not at all."""
 
@@ -76,6 +90,8 @@ class WriteTransaction(Protocol):
     def max_version(self, urn: str, aspect: str) -> int: ...
 
     def insert_version(self, record: AspectRecord) -> None: ...
+
+    def insert_versions(self, records: Sequence[AspectRecord]) -> None: ...
 
     def update_latest(self, record: AspectRecord) -> None: ...
 
@@ -97,15 +113,40 @@ class WriteTransaction(Protocol):
 
     def append_change(self, change: ChangeRecord) -> None: ...
 
+    def upsert_timeseries(self, record: TimeseriesRecord) -> bool: ...
+
+    def delete_timeseries(
+        self, urn: str, aspect: str | None = None, start_ms: int | None = None, end_ms: int | None = None
+    ) -> int: ...
+
     def sources_of(self, destination: str, relationship: str, limit: int) -> list[str]: ...
 
     def promotion_rules(self) -> list[dict[str, Any]]: ...
 
     def upstream(self, urns: set[str], max_hops: int) -> set[str]: ...
 
+    def defer(self, key: Any, action: Callable[[], None]) -> None: ...
+
+    def latest_aspects(self, urn: str) -> dict[str, AspectRecord]: ...
+
+    def put_search_document(self, document: SearchDocument) -> None: ...
+
+    def delete_search_document(self, urn: str) -> None: ...
+
+    def prune_versions(self, urn: str, aspect: str, up_to: int) -> int: ...
+
+    def track_run(self, run: RunAspect) -> None: ...
+
+    def mark_rolled_back(self, run_id: str, now_ms: int) -> None: ...
+
 
 class Store(Protocol):
-    def transact(self, work: Callable[[WriteTransaction], T]) -> T: ...
+    history: HistoryReads
+
+    def transact(self, work: Callable[[WriteTransaction], T], urns: Iterable[str] = ()) -> T:
+        """Run ``work`` in one transaction; ``urns`` names the entities it writes, which the store
+        locks first so concurrent writers of one entity (on any server) take turns."""
+        ...
 
     def get_aspect(self, urn: str, aspect: str, version: int = 0) -> AspectRecord | None: ...
 
@@ -125,6 +166,142 @@ class Store(Protocol):
 
     def list_urns(self, key_aspect: str, urn_prefix: str, start: int, count: int) -> tuple[int, list[str]]: ...
 
+    def timeseries(
+        self, urn: str, aspect: str, start_ms: int | None, end_ms: int | None, offset: int, limit: int
+    ) -> list[TimeseriesRecord]: ...
+
     def changes(self, after: int, limit: int) -> Iterator[tuple[int, ChangeRecord]]: ...
 
+    def scan_aspects(self, batch: int = 1000) -> Iterator[AspectRecord]:
+        """Every stored aspect version in (urn, aspect, version) code-point order."""
+        ...
+
+    def count_aspects(self) -> int: ...
+
+    def ping(self) -> list[str]:
+        """The schema revisions the database is at; raises when it is unreachable."""
+        ...
+
+    def search(self, query: SearchQuery) -> SearchPage: ...
+
+    def autocomplete(self, query: SearchQuery, prefix: str, limit: int) -> list[SearchHit]: ...
+
+    def browse_paths(self, query: SearchQuery, prefix: str) -> list[tuple[str, int]]: ...
+
+    def rebuild_search(self, build: Callable[[str, dict[str, AspectRecord]], SearchDocument | None]) -> int: ...
+
     def close(self) -> None: ...
+
+
+# --- search (index documents in, ranked pages out; see services/search.py for the policy) ---
+
+
+@dataclass(frozen=True)
+class SearchField:
+    field: str
+    value: str
+    num: float | None = None
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """What the index holds for one entity: ranked text in three weight bands, plus filter fields."""
+
+    urn: str
+    entity_type: str
+    name: str | None
+    removed: bool
+    last_modified: int
+    name_text: str
+    desc_text: str
+    other_text: str
+    fields: tuple[SearchField, ...]
+
+
+@dataclass(frozen=True)
+class TextUnit:
+    """One word (matched as a word or a prefix) or one quoted phrase of a free-text query."""
+
+    tokens: tuple[str, ...]
+    phrase: bool = False
+
+
+@dataclass(frozen=True)
+class Criterion:
+    field: str
+    condition: str
+    values: tuple[str, ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    units: tuple[TextUnit, ...] = ()
+    exact: str | None = None  # the whole query, lower-cased, for the exact-name tier
+    entity_types: tuple[str, ...] = ()
+    filters: tuple[tuple[Criterion, ...], ...] = ()  # OR of ANDs
+    include_removed: bool = False
+    sort: str = "relevance"  # relevance | name | modified
+    descending: bool = False
+    start: int = 0
+    count: int = 10
+    want_total: bool = True
+    facets: tuple[str, ...] = ()
+    max_facet_values: int = 20
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    urn: str
+    entity_type: str
+    name: str | None
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    total: int | None
+    hits: list[SearchHit]
+    facets: dict[str, list[tuple[str, int]]]
+
+
+@dataclass(frozen=True)
+class RunAspect:
+    """One aspect an ingestion run wrote, with what it held before the run's first write."""
+
+    run_id: str
+    urn: str
+    aspect: str
+    previous_value: dict[str, Any] | None
+    previous_system_metadata: dict[str, Any] | None
+    created_entity: bool
+    first_on: int
+    last_on: int
+    rolled_back_on: int | None = None
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: str
+    rows: int
+    first_on: int
+    last_on: int
+
+
+class HistoryReads(Protocol):
+    """Reads over versions, the change log and ingestion runs (``Store.history``)."""
+
+    def change_log(self, urn: str, aspects: Sequence[str] | None = None) -> list[ChangeRecord]: ...
+
+    def versions(self, urn: str, aspect: str) -> list[AspectRecord]: ...
+
+    def runs(self, start: int, count: int, include_rolled_back: bool) -> list[RunSummary]: ...
+
+    def run_aspects(self, run_id: str, include_rolled_back: bool) -> list[RunAspect]: ...
+
+    def count_aspects(self, aspect: str, urn_like: str | None) -> int: ...
+
+    def scroll_urns(self, key_aspect: str, urn_prefix: str, after: str | None, count: int) -> list[str]: ...
+
+    def removed_urns(self, urn_prefix: str) -> set[str]: ...
+
+    def referencing(self, urn: str) -> list[Edge]: ...

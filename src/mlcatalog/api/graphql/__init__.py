@@ -30,6 +30,7 @@ RESOLVER_MODULES = (
     "mlcatalog.api.graphql.timetravel",
     "mlcatalog.api.graphql.versions",
     "mlcatalog.api.graphql.lineage",
+    "mlcatalog.api.graphql.search",
 )
 
 router = APIRouter()

@@ -228,6 +228,8 @@ domain.set_field("properties", lambda ref, *_: _properties(ref, "domainPropertie
 
 container = _common("Container")
 container.set_field("properties", lambda ref, *_: _properties(ref, "containerProperties"))
+# DataHub declares Container.platform non-null; containers written without one get a placeholder.
+container.set_field("platform", lambda ref, *_: convert.platform(ref) or ref.loader.ref("urn:li:dataPlatform:unknown"))
 
 data_platform = _common("DataPlatform")
 data_platform.set_field("name", lambda ref, *_: ref.key.get("platformName"))

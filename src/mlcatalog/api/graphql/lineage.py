@@ -87,7 +87,8 @@ def _result(loader: Loader, hit: LineageHit) -> dict[str, Any]:
 
 
 def _path(loader: Loader, urns: list[str]) -> dict[str, Any]:
-    return {"path": [loader.ref(urn) for urn in urns]}
+    """Path entries the SDK reads ``type`` of; a URN no registered entity type parses is left out."""
+    return {"path": [ref for urn in urns if (ref := loader.ref(urn)) is not None]}
 
 
 def _page(value: Any, name: str, default: int, upper: int) -> int:

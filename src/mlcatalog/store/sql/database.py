@@ -14,30 +14,43 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from mlcatalog.errors import QueryTimeout
+from mlcatalog.store.sql.pool import PoolSettings
+from mlcatalog.store.sql.timeouts import install_sqlite_timeout, is_timeout
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK_KEY = 0x6D6C636174616C67  # "mlcatalg": one advisory lock for schema migrations
 _WRITE_OPTION = "mlcatalog_write"
 
 
 class Database:
     """Owns the engine; hands out read connections and serialized write transactions."""
 
-    def __init__(self, url: str, pool_size: int = 10) -> None:
+    def __init__(self, url: str, pool: PoolSettings | None = None, statement_timeout_ms: int | None = None) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.pool = pool or PoolSettings()
+        self.statement_timeout_ms = statement_timeout_ms
         self._write_lock = threading.Lock()
         if self.is_sqlite:
             self.engine = self._sqlite_engine(url)
+            if statement_timeout_ms:
+                install_sqlite_timeout(self.engine, statement_timeout_ms / 1000)
         else:
-            self.engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+            options = {"options": f"-c statement_timeout={statement_timeout_ms}"} if statement_timeout_ms else {}
+            self.engine = create_engine(url, pool_pre_ping=True, connect_args=options, **self.pool.engine_options())
 
     def _sqlite_engine(self, url: str) -> Engine:
         database = self.url.database
-        if database and database != ":memory:":
+        in_memory = not database or database == ":memory:"
+        if not in_memory:
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        pooling = {} if in_memory else self.pool.engine_options()
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pooling)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -57,22 +70,43 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
+        with self._timeouts(), self.engine.connect() as conn, conn.begin():
             yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction; committed on normal exit, rolled back on any exception."""
-        with self._write_lock if self.is_sqlite else _nullcontext(), self.engine.connect() as conn:
+        with self._timeouts(), self._write_lock if self.is_sqlite else _nullcontext(), self.engine.connect() as conn:
             conn = conn.execution_options(**{_WRITE_OPTION: True})
             with conn.begin():
                 yield conn
 
+    @contextmanager
+    def _timeouts(self) -> Iterator[None]:
+        """A statement cancelled for running past the timeout becomes ``QueryTimeout``."""
+        try:
+            yield
+        except OperationalError as exc:
+            if not is_timeout(exc):
+                raise
+            raise QueryTimeout(
+                f"query cancelled after statement_timeout_ms={self.statement_timeout_ms} "
+                "(MLCATALOG_STATEMENT_TIMEOUT_MS); narrow the request"
+            ) from exc
+
     def migrate(self) -> None:
-        """Bring the schema to the newest revision of every Alembic branch (features add their own)."""
+        """Bring the schema to the newest revision of every Alembic branch (features add their own).
+
+        Several servers starting together on one database would otherwise run the same migration
+        at once and fail on each other's tables; they take turns instead (an advisory lock on
+        PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) and the later ones find nothing left to do.
+        """
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.connect() as conn:
+            conn = conn.execution_options(**{_WRITE_OPTION: True})
+            if not self.is_sqlite:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
             config.attributes["connection"] = conn
             command.upgrade(config, "heads")
             conn.commit()

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -77,6 +78,19 @@ change_log = Table(
     Index("ix_change_log_urn", "urn", "seq"),
 )
 
+access_tokens = Table(
+    "mlcatalog_access_token",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("user_name", String(128), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_on", BigInteger, nullable=False),
+    Column("expires_on", BigInteger, nullable=True),
+    Column("revoked_on", BigInteger, nullable=True),
+    Column("created_by", String(255), nullable=False),
+)
+
 webhooks = Table(
     "mlcatalog_webhook",
     metadata,
@@ -118,4 +132,70 @@ promotion_rules = Table(
     Column("conditions", Text, nullable=False),
     Column("created_on", BigInteger, nullable=False),
     Column("created_by", String(500), nullable=False),
+)
+
+# Search index (derived from Searchable annotations; see services/search_index.py). One row per
+# entity with its ranked text; one row per filterable (field, value). SQLite adds an FTS5 table
+# ``search_fts`` (rowid = search_document.id) and PostgreSQL a tsvector column ``tsv``, both
+# created by migration 0005_search because SQLAlchemy cannot express them portably.
+search_document = Table(
+    "search_document",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("urn", String(500), nullable=False, unique=True),
+    Column("entity_type", String(100), nullable=False),
+    Column("name", String(1000), nullable=True),
+    Column("name_lc", String(1000), nullable=True),
+    Column("removed", Boolean, nullable=False, default=False),
+    Column("last_modified", BigInteger, nullable=False),
+    Column("name_text", Text, nullable=False, default=""),
+    Column("desc_text", Text, nullable=False, default=""),
+    Column("other_text", Text, nullable=False, default=""),
+    Index("ix_search_document_type_name", "entity_type", "name_lc"),
+    Index("ix_search_document_modified", "last_modified"),
+    Index("ix_search_document_name", "name_lc"),
+)
+
+search_field = Table(
+    "search_field",
+    metadata,
+    Column("urn", String(500), primary_key=True),
+    Column("field", String(200), primary_key=True),
+    Column("value_lc", String(1000), primary_key=True),
+    Column("value", String(1000), nullable=False),
+    Column("num", Float, nullable=True),
+    Index("ix_search_field_value", "field", "value_lc", "urn"),
+)
+
+# Which aspects each ingestion run (systemMetadata.runId) wrote, and what they held before it:
+# what `datahub ingest show` lists and what `datahub ingest rollback` restores.
+run_aspects = Table(
+    "ingestion_run_aspect",
+    metadata,
+    Column("run_id", String(255), primary_key=True),
+    Column("urn", String(500), primary_key=True),
+    Column("aspect", String(200), primary_key=True),
+    Column("previous_metadata", Text, nullable=True),
+    Column("previous_systemmetadata", Text, nullable=True),
+    Column("created_entity", Boolean, nullable=False, default=False),
+    Column("first_on", BigInteger, nullable=False),
+    Column("last_on", BigInteger, nullable=False),
+    Column("rolled_back_on", BigInteger, nullable=True),
+    Index("ix_run_aspect_last_on", "last_on"),
+)
+
+# Timeseries aspects (run events, profiles, ingestion checkpoints) are points in time, not versions:
+# one row per (urn, aspect, timestampMillis, partition), as DataHub keys its timeseries documents.
+timeseries = Table(
+    "metadata_timeseries",
+    metadata,
+    Column("urn", String(500), primary_key=True),
+    Column("aspect", String(200), primary_key=True),
+    Column("timestamp_ms", BigInteger, primary_key=True, autoincrement=False),
+    Column("partition_key", String(500), primary_key=True),
+    Column("entity_type", String(100), nullable=False),
+    Column("metadata", Text, nullable=False),
+    Column("systemmetadata", Text, nullable=True),
+    Column("createdon", BigInteger, nullable=False),
+    Index("ix_timeseries_latest", "urn", "aspect", "timestamp_ms"),
 )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, tuple_, update
 
-from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge
-from mlcatalog.store.sql import tables
+from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge, RunAspect, SearchDocument, TimeseriesRecord
+from mlcatalog.store.sql import search, tables, timeseries
 from mlcatalog.store.sql.codec import aspect_record, aspect_row, dumps
 from mlcatalog.store.sql.rules import rules_in, upstream_of
 
@@ -34,6 +34,27 @@ _INSERT_CHANGE = insert(tables.change_log)
 class SqlWriteTransaction:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.is_sqlite = conn.dialect.name == "sqlite"
+        self._deferred: dict[Any, Callable[[], None]] = {}
+
+    def defer(self, key: Any, action: Callable[[], None]) -> None:
+        """Run ``action`` once, just before commit, however often it was deferred under ``key``."""
+        self._deferred.pop(key, None)
+        self._deferred[key] = action
+
+    def run_deferred(self) -> None:
+        while self._deferred:
+            key = next(iter(self._deferred))
+            self._deferred.pop(key)()
+
+    def latest_aspects(self, urn: str) -> dict[str, AspectRecord]:
+        return search.latest_aspects_of(self.conn, urn)
+
+    def put_search_document(self, document: SearchDocument) -> None:
+        search.put_document(self.conn, document, self.is_sqlite)
+
+    def delete_search_document(self, urn: str) -> None:
+        search.delete_document(self.conn, urn, self.is_sqlite)
 
     def latest(self, urn: str, aspect: str) -> AspectRecord | None:
         row = self.conn.execute(_LATEST, {"k_urn": urn, "k_aspect": aspect}).first()
@@ -44,6 +65,11 @@ class SqlWriteTransaction:
 
     def insert_version(self, record: AspectRecord) -> None:
         self.conn.execute(_INSERT_ASPECT, aspect_row(record))
+
+    def insert_versions(self, records: Sequence[AspectRecord]) -> None:
+        """Many rows in one statement (imports); the same rows ``insert_version`` would write."""
+        if records:
+            self.conn.execute(insert(_A), [aspect_row(record) for record in records])
 
     def update_latest(self, record: AspectRecord) -> None:
         values = aspect_row(record)
@@ -117,6 +143,46 @@ class SqlWriteTransaction:
                 "systemmetadata": dumps(change.system_metadata),
             },
         )
+
+    # -- history: retention and ingestion runs (issue 3) --
+
+    def prune_versions(self, urn: str, aspect: str, up_to: int) -> int:
+        """Drop archived versions 1..up_to of one aspect (the retention setting)."""
+        where = (_A.c.urn == urn, _A.c.aspect == aspect, _A.c.version > 0, _A.c.version <= up_to)
+        return self.conn.execute(delete(_A).where(*where)).rowcount
+
+    def track_run(self, run: RunAspect) -> None:
+        """Remember that ``run`` wrote this aspect; the first write keeps the value from before the run."""
+        table = tables.run_aspects
+        key = (table.c.run_id == run.run_id, table.c.urn == run.urn, table.c.aspect == run.aspect)
+        found = self.conn.execute(select(table.c.run_id).where(*key).with_for_update()).first()
+        if found is not None:
+            self.conn.execute(update(table).where(*key).values(last_on=run.last_on, rolled_back_on=None))
+            return
+        self.conn.execute(
+            insert(table).values(
+                run_id=run.run_id,
+                urn=run.urn,
+                aspect=run.aspect,
+                previous_metadata=dumps(run.previous_value),
+                previous_systemmetadata=dumps(run.previous_system_metadata),
+                created_entity=run.created_entity,
+                first_on=run.first_on,
+                last_on=run.last_on,
+            )
+        )
+
+    def mark_rolled_back(self, run_id: str, now_ms: int) -> None:
+        table = tables.run_aspects
+        self.conn.execute(update(table).where(table.c.run_id == run_id).values(rolled_back_on=now_ms))
+
+    def upsert_timeseries(self, record: TimeseriesRecord) -> bool:
+        return timeseries.upsert(self.conn, record)
+
+    def delete_timeseries(
+        self, urn: str, aspect: str | None = None, start_ms: int | None = None, end_ms: int | None = None
+    ) -> int:
+        return timeseries.remove(self.conn, urn, aspect, start_ms, end_ms)
 
 
 def edge_row(edge: Edge) -> dict[str, Any]:

@@ -1,0 +1,216 @@
+"""The search index as a DerivedIndex: one document per entity, from its aspects' ``@Searchable`` paths.
+
+Each aspect write marks the entity; just before the transaction commits, the entity's document is
+rebuilt once from all its latest aspects, so a search right after a write's response sees it.
+Where a value lands follows the annotation: ``boostScore`` >= 5 goes to the name band, other
+default-queried text to the description band, URNs (as their readable id), custom properties and
+low boosts to the third band; every value is also a filter field under ``fieldName``, its
+``fieldNameAliases`` and ``hasValuesFieldName``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from mlcatalog.registry.annotations import AnnotatedPath, values_at
+from mlcatalog.registry.entities import EntityRegistry, ParsedUrn
+from mlcatalog.services.derived import AspectChange
+from mlcatalog.services.proposals import Proposal
+from mlcatalog.store.base import AspectRecord, SearchDocument, SearchField, WriteTransaction
+
+NAME_BOOST = 5.0
+TEXT_TYPES = {"TEXT", "TEXT_PARTIAL", "WORD_GRAM"}
+URN_TYPES = {"URN", "URN_PARTIAL"}
+NUMERIC_TYPES = {"COUNT", "DATETIME"}
+LOW_BAND_FIELDS = {"customProperties"}
+# Display-name candidates, best first (properties aspects name things better than keys).
+NAME_FIELDS = ("name", "displayName", "fullName", "_entityName", "id", "ldap")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_WORD = re.compile(r"[^\W_]+")
+
+
+class SearchIndex:
+    def __init__(self, registry: EntityRegistry) -> None:
+        self.registry = registry
+
+    def aspect_changed(self, tx: WriteTransaction, change: AspectChange) -> None:
+        target = change.target
+        tx.defer(("search", target.urn), lambda: self._reindex(tx, target))
+
+    def entity_deleted(self, tx: WriteTransaction, target: ParsedUrn) -> None:
+        tx.defer(("search", target.urn), lambda: tx.delete_search_document(target.urn))
+
+    def batch_finished(self, tx: WriteTransaction, changes: list[AspectChange]) -> list[Proposal] | None:
+        return None  # documents are rebuilt by the deferred actions, once per entity, just before commit
+
+    def _reindex(self, tx: WriteTransaction, target: ParsedUrn) -> None:
+        document = self.document(target.urn, tx.latest_aspects(target.urn))
+        if document is None:
+            tx.delete_search_document(target.urn)
+        else:
+            tx.put_search_document(document)
+
+    def document(self, urn: str, aspects: dict[str, AspectRecord]) -> SearchDocument | None:
+        """The index document for an entity, or None when it has no key aspect (it does not exist)."""
+        try:
+            target = self.registry.parse_urn(urn)
+        except Exception:  # rows of URNs the registry no longer accepts are not searchable
+            return None
+        if target.entity.key_aspect not in aspects:
+            return None
+        builder = _Builder()
+        for name, record in aspects.items():
+            spec = self.registry.aspects.get(name)
+            if spec is None or spec.is_timeseries:
+                continue
+            for searchable in spec.searchables:
+                builder.add(searchable, record.value)
+        builder.add_extras(target, aspects)
+        removed = bool((aspects.get("status") and aspects["status"].value.get("removed")) or False)
+        return builder.build(target, removed, max(r.created_on for r in aspects.values()))
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.bands: dict[str, list[str]] = {"name": [], "desc": [], "other": []}
+        self.fields: list[SearchField] = []
+        self.names: dict[str, str] = {}
+
+    def add(self, searchable: AnnotatedPath, document: dict[str, Any]) -> None:
+        path = searchable.path
+        if "$key" in path:
+            return
+        annotation = searchable.annotation
+        field_type = annotation.get("fieldType", "KEYWORD")
+        field = annotation.get("fieldName") or next(p for p in reversed(path) if p != "*")
+        names = [field, *annotation.get("fieldNameAliases", [])]
+        values = list(_values(document, path))
+        if not values:
+            return
+        if annotation.get("hasValuesFieldName"):
+            self.fields.append(SearchField(annotation["hasValuesFieldName"], "true"))
+        for value in values:
+            self._add_value(names, field_type, value)
+            if field_type in TEXT_TYPES | URN_TYPES and isinstance(value, str):
+                for name in names:
+                    self.names.setdefault(name, value)
+        if _queried_by_default(annotation, field_type):
+            self._add_text(field, field_type, float(annotation.get("boostScore", 1.0)), values)
+
+    def _add_value(self, names: list[str], field_type: str, value: Any) -> None:
+        if isinstance(value, tuple):  # (key, value) of a map
+            key, inner = value
+            for name in names:
+                self.fields.append(SearchField(name, f"{key}={inner}"))
+                self.fields.append(SearchField(f"{name}.{key}", str(inner)))
+            return
+        if isinstance(value, bool):
+            text_value, num = ("true" if value else "false"), None
+        elif isinstance(value, int | float):
+            text_value, num = str(value), float(value)
+        elif isinstance(value, str):
+            text_value, num = value, None
+            if field_type in NUMERIC_TYPES:
+                num = _to_float(value)
+        else:
+            return
+        for name in names:
+            self.fields.append(SearchField(name, text_value, num))
+
+    def _add_text(self, field: str, field_type: str, boost: float, values: list[Any]) -> None:
+        words = []
+        for value in values:
+            if isinstance(value, tuple):
+                words.append(f"{value[0]} {value[1]}")
+            elif isinstance(value, str):
+                words.append(urn_label(value) if field_type in URN_TYPES else value)
+        if field in LOW_BAND_FIELDS or field_type in URN_TYPES or boost < 1.0:
+            self.bands["other"].extend(words)
+        elif boost >= NAME_BOOST:
+            self.bands["name"].extend(name_words(w) for w in words)
+            self.fields.extend(SearchField("_exactName", " ".join(_WORD.findall(w.lower()))) for w in words)
+        else:
+            self.bands["desc"].extend(words)
+
+    def add_extras(self, target: ParsedUrn, aspects: dict[str, AspectRecord]) -> None:
+        """Fields DataHub derives outside the annotations: key platform, owner types, structured properties."""
+        platform = target.key_value.get("platform")
+        if isinstance(platform, str):
+            self.fields.append(SearchField("platform", platform))
+        ownership = aspects.get("ownership")
+        for owner in ownership.value.get("owners", []) if ownership else []:
+            for kind in (owner.get("type"), owner.get("typeUrn")):
+                if kind:
+                    self.fields.append(SearchField("ownerTypes", kind))
+                    self.fields.append(SearchField(f"owners.{kind}", owner.get("owner", "")))
+        structured = aspects.get("structuredProperties")
+        for prop in structured.value.get("properties", []) if structured else []:
+            qualified = str(prop.get("propertyUrn", "")).removeprefix("urn:li:structuredProperty:")
+            for item in prop.get("values", []):
+                for raw in item.values():
+                    for field in {f"structuredProperties.{qualified}", f"structuredProperties.{qualified.replace('.', '_')}"}:
+                        self._add_value([field], "COUNT" if isinstance(raw, int | float) else "KEYWORD", raw)
+                    self.bands["other"].append(str(raw))
+        paths = aspects.get("browsePathsV2")
+        if paths:
+            ids = [entry.get("urn") or entry.get("id", "") for entry in paths.value.get("path", [])]
+            self.fields.append(SearchField("browsePathV2", "".join(f"\u241f{i}" for i in ids)))
+
+    def build(self, target: ParsedUrn, removed: bool, last_modified: int) -> SearchDocument:
+        self.fields.append(SearchField("removed", "true" if removed else "false"))
+        name = next((self.names[f] for f in NAME_FIELDS if self.names.get(f)), None)
+        return SearchDocument(
+            urn=target.urn,
+            entity_type=target.entity.name,
+            name=name,
+            removed=removed,
+            last_modified=last_modified,
+            name_text=" ".join(self.bands["name"]),
+            desc_text=" ".join(self.bands["desc"]),
+            other_text=" ".join(self.bands["other"]),
+            fields=tuple(self.fields),
+        )
+
+
+def _values(document: dict[str, Any], path: tuple[str, ...]) -> Iterator[Any]:
+    """Values at ``path``; a map's entries come out as (key, value) pairs so the key is kept."""
+    if path and path[-1] == "*":
+        for container in values_at(document, path[:-1]):
+            if isinstance(container, dict):
+                yield from ((k, v) for k, v in container.items())
+            elif isinstance(container, list):
+                yield from container
+        return
+    yield from values_at(document, path)
+
+
+def _queried_by_default(annotation: dict[str, Any], field_type: str) -> bool:
+    flag = annotation.get("queryByDefault")
+    if flag is None:
+        return field_type in TEXT_TYPES | URN_TYPES
+    return flag is True or str(flag).lower() == "true"
+
+
+def _to_float(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def urn_label(value: str) -> str:
+    """The readable part of a URN (``urn:li:tag:nlp`` → ``nlp``), for full text."""
+    if not value.startswith("urn:li:"):
+        return value
+    rest = value.split(":", 3)[-1]
+    return rest.strip("()").replace(",", " ")
+
+
+def name_words(value: str) -> str:
+    """Names as plain words, so both backends tokenize them alike: ``fraud-detection_v2`` → ``fraud detection v2``,
+    ``FraudDetector`` → ``FraudDetector Fraud Detector``."""
+    words = _WORD.findall(value)
+    camel = [part for word in words if _CAMEL.search(word) for part in (word, *_CAMEL.sub(" ", word).split())]
+    return " ".join(camel + [w for w in words if not _CAMEL.search(w)])

@@ -1,0 +1,67 @@
+"""`mlcatalog export` / `mlcatalog import`: SQLite -> {backend} -> SQLite gives the same catalog."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from mlcatalog.store.sql import SqlStore, open_store, tables
+from tests.support.databases import temporary_database
+from tests.transfer.catalog import GROUP, JOB, model, populate
+
+
+def mlcatalog(*args: str) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([sys.executable, "-m", "mlcatalog", *args], capture_output=True, text=True, timeout=180, check=False)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def _rows(store: SqlStore, table: object, order: list[str]) -> list[tuple[object, ...]]:
+    with store.db.read() as conn:
+        return [tuple(row) for row in conn.execute(select(table).order_by(*(table.c[name] for name in order)))]  # type: ignore[attr-defined]
+
+
+def test_sqlite_to_backend_to_sqlite_gives_an_identical_catalog(backend: str, tmp_path: Path) -> None:
+    source_url, final_url = f"sqlite:///{tmp_path / 'source.db'}", f"sqlite:///{tmp_path / 'final.db'}"
+    source = open_store(source_url)
+    populate(source)
+    source.close()
+
+    with temporary_database(backend, tmp_path) as middle_url:
+        exported = mlcatalog("export", str(tmp_path / "a.jsonl"), "--database", source_url)
+        assert "exported 17 aspect rows of 5 entities" in exported.stdout
+        imported = mlcatalog("import", str(tmp_path / "a.jsonl"), "--database", middle_url)
+        assert "imported 17 aspect rows of 5 entities" in imported.stdout
+        mlcatalog("export", str(tmp_path / "b.jsonl.gz"), "--database", middle_url)
+        middle = open_store(middle_url)
+        middle_edges = middle.related(GROUP, ["MemberOf"], incoming=True, start=0, count=10)
+        middle.close()
+    mlcatalog("import", str(tmp_path / "b.jsonl.gz"), "--database", final_url)
+    mlcatalog("export", str(tmp_path / "c.jsonl"), "--database", final_url)
+
+    a = (tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()
+    b = gzip.decompress((tmp_path / "b.jsonl.gz").read_bytes()).decode("utf-8").splitlines()
+    c = (tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()
+    assert a[1:] == b[1:] == c[1:]  # every version, value, systemMetadata, createdon and createdby, byte for byte
+    assert json.loads(b[0])["source"] == {"sqlite": "sqlite", "postgres": "postgresql"}[backend]
+    assert [m.urn for m in middle_edges[1]] == [model(1), model(2), model(3)]
+
+    source, final = open_store(source_url), open_store(final_url)
+    try:
+        aspect_key = ["urn", "aspect", "version"]
+        assert _rows(final, tables.aspects, aspect_key) == _rows(source, tables.aspects, aspect_key)
+        edge_key = ["source_urn", "aspect", "relationship", "destination_urn"]
+        assert _rows(final, tables.edges, edge_key) == _rows(source, tables.edges, edge_key)  # rebuilt, same stamps
+        history = final.get_aspect(GROUP, "mlModelGroupProperties", 1)
+        assert history is not None and history.value["description"] == "first draft"
+        assert history.created_by == "urn:li:corpuser:alice"
+        job = final.get_aspect(JOB, "dataJobInputOutput")
+        assert job is not None and job.system_metadata is not None and job.system_metadata["runId"] == "nightly-7"
+    finally:
+        source.close()
+        final.close()
