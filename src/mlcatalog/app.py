@@ -47,31 +47,35 @@ from mlcatalog.store.sql import open_store
 from mlcatalog.store.sql.tokens import SqlTokenStore
 
 
+def build_services(settings: Settings) -> Services:
+    """Open the store and wire every service over it (one of each per process, no globals)."""
+    registry = get_registry().with_max_urn_length(settings.limits.max_urn_length)
+    store = open_store(settings.database_url, statement_timeout_ms=settings.limits.statement_timeout_ms, pool=settings.pool)
+    entities = EntityService(store, registry, settings.limits)
+    ingest = IngestService(store, registry, max_versions=settings.retention_max_versions, limits=settings.limits)
+    return Services(
+        registry=registry,
+        entities=entities,
+        ingest=ingest,
+        health=HealthService(store, store.db.url.get_backend_name()),
+        lineage=LineageService(store, registry),
+        feed=FeedService(store, registry),
+        timetravel=TimeTravelService(store, registry, entities),
+        rules=RuleService(store),
+        search=SearchService(store, registry),
+        timeline=TimelineService(store, registry),
+        runs=RunService(store, registry, ingest),
+        references=ReferenceService(store, registry, ingest),
+        tokens=TokenService(SqlTokenStore(store.db)),
+        timeseries=TimeseriesService(store, registry),
+    )
+
+
 def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        registry = get_registry().with_max_urn_length(settings.limits.max_urn_length)
-        store = open_store(settings.database_url, statement_timeout_ms=settings.limits.statement_timeout_ms, pool=settings.pool)
-        feed = FeedService(store, registry)
-        entities = EntityService(store, registry, settings.limits)
-        ingest = IngestService(store, registry, max_versions=settings.retention_max_versions, limits=settings.limits)
-        app.state.services = Services(
-            registry=registry,
-            entities=entities,
-            ingest=ingest,
-            health=HealthService(store, store.db.url.get_backend_name()),
-            lineage=LineageService(store, registry),
-            feed=feed,
-            timetravel=TimeTravelService(store, registry, entities),
-            rules=RuleService(store),
-            search=SearchService(store, registry),
-            timeline=TimelineService(store, registry),
-            runs=RunService(store, registry, ingest),
-            references=ReferenceService(store, registry, ingest),
-            tokens=TokenService(SqlTokenStore(store.db)),
-            timeseries=TimeseriesService(store, registry),
-        )
-        deliverer = WebhookDeliverer(feed) if settings.deliver_webhooks else None
+        services = app.state.services = build_services(settings)
+        deliverer = WebhookDeliverer(services.feed) if settings.deliver_webhooks else None
         if deliverer:
             deliverer.start()
         try:
@@ -79,13 +83,13 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             if deliverer:
                 deliverer.stop()
-            store.close()
+            services.ingest.store.close()
 
     app = FastAPI(title="mlcatalog", version=__version__, lifespan=lifespan)
     errors.install(app)
     openapi_doc.install(app)
     auth.install(app, settings.auth_enabled)
-    limits.install(app, settings.limits)  # outermost: refuses oversized bodies before anything reads them
+    limits.install(app, settings.limits)  # outside auth: refuses oversized bodies before anything reads them
     app.include_router(restli.router)
     app.include_router(openapi_v3.router)
     app.include_router(health.router)
