@@ -59,6 +59,7 @@ def default_indexes() -> list[DerivedIndex]:
     from mlcatalog.registry import get_registry
     from mlcatalog.services.rules import PromotionGuard  # these build on this module's types
     from mlcatalog.services.search_index import SearchIndex
+    from mlcatalog.services.structured import StructuredPropertyValidator
     from mlcatalog.services.versions import VersionSetMaintainer
 
-    return [GraphIndex(), VersionSetMaintainer(), PromotionGuard(), SearchIndex(get_registry())]
+    return [GraphIndex(), VersionSetMaintainer(), PromotionGuard(), StructuredPropertyValidator(), SearchIndex(get_registry())]
