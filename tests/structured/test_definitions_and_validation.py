@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import datahub.metadata.schema_classes as models
 import pytest
@@ -14,50 +13,6 @@ from tests.writes.helpers import stored
 from tests.writes.test_patch_builders import GroupPatch
 
 PREFIX = "urn:li:structuredProperty:"
-
-
-def _yaml(ns: str) -> str:
-    return f"""
-- id: {ns}.tier
-  type: string
-  display_name: Tier
-  cardinality: SINGLE
-  entity_types: [mlModelGroup]
-  allowed_values:
-    - value: gold
-      description: production critical
-    - value: silver
-- id: {ns}.retention
-  type: number
-  display_name: Retention days
-  cardinality: MULTIPLE
-  entity_types: [mlModelGroup, dataset]
-- id: {ns}.reviewed
-  type: date
-  display_name: Reviewed on
-  entity_types: [mlModelGroup]
-- id: {ns}.steward
-  type: urn
-  display_name: Steward
-  entity_types: [mlModelGroup]
-  type_qualifier:
-    allowed_types: [corpuser]
-- id: {ns}.origin
-  type: string
-  display_name: Origin
-  immutable: true
-  entity_types: [mlModelGroup]
-"""
-
-
-@pytest.fixture
-def ns(datahub, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
-    """A fresh namespace of five property definitions, created with ``datahub properties upsert -f``."""
-    namespace = unique("io.test").replace("-", "")
-    path = tmp_path / "properties.yaml"
-    path.write_text(_yaml(namespace))
-    datahub("properties", "upsert", "-f", str(path))
-    return namespace
 
 
 def _group() -> str:
@@ -71,16 +26,16 @@ def _assign(graph, urn: str, values: dict[str, list]) -> None:  # type: ignore[n
     graph.emit(MetadataChangeProposalWrapper(entityUrn=urn, aspect=aspect))
 
 
-def test_definitions_from_yaml_are_read_back_by_cli(datahub, server, ns) -> None:  # type: ignore[no-untyped-def]
+def test_definitions_from_yaml_are_read_back_by_cli(cli, server, ns) -> None:  # type: ignore[no-untyped-def]
     definition = stored(server, f"{PREFIX}{ns}.tier", "propertyDefinition")
     assert definition["displayName"] == "Tier"
     assert definition["valueType"] == "urn:li:dataType:datahub.string"
     assert definition["entityTypes"] == ["urn:li:entityType:datahub.mlModelGroup"]
     assert [a["value"] for a in definition["allowedValues"]] == [{"string": "gold"}, {"string": "silver"}]
-    got = json.loads(datahub("properties", "get", "--urn", f"{PREFIX}{ns}.steward").stdout)
+    got = json.loads(cli("properties", "get", "--urn", f"{PREFIX}{ns}.steward").stdout)
     assert got["type"] == "urn:li:dataType:datahub.urn" and got["display_name"] == "Steward"
     assert got["type_qualifier"]["allowed_types"] == ["urn:li:entityType:datahub.corpuser"]
-    listed = datahub("properties", "list", "--no-details").stdout
+    listed = cli("properties", "list", "--no-details").stdout
     assert f"{PREFIX}{ns}.tier" in listed and f"{PREFIX}{ns}.origin" in listed
 
 
@@ -160,3 +115,21 @@ def test_definition_change_that_breaks_values_is_refused(client, server, ns) -> 
     with pytest.raises(Exception, match="valueType cannot change"):
         client._graph.emit(MetadataChangeProposalWrapper(entityUrn=urn, aspect=definition))
     assert stored(server, urn, "propertyDefinition")["valueType"] == "urn:li:dataType:datahub.string"
+
+
+def test_soft_deleted_definition_hides_values_hard_delete_removes_them(client, server, cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    own = unique("io.gone").replace("-", "")
+    path = tmp_path / "gone.yaml"
+    path.write_text(f"- id: {own}.flag\n  type: string\n  entity_types: [mlModelGroup]\n")
+    cli("properties", "upsert", "-f", str(path))
+    flag, group = f"{PREFIX}{own}.flag", _group()
+    _assign(client._graph, group, {flag: ["on"]})
+    client._graph.soft_delete_entity(flag)
+    assert stored(server, group, "structuredProperties")["properties"] == []
+    with pytest.raises(Exception, match="soft-deleted"):
+        _assign(client._graph, _group(), {flag: ["on"]})
+    client._graph.emit(MetadataChangeProposalWrapper(entityUrn=flag, aspect=models.StatusClass(removed=False)))
+    assert [p["propertyUrn"] for p in stored(server, group, "structuredProperties")["properties"]] == [flag]
+    client._graph.hard_delete_entity(flag)
+    assert stored(server, group, "structuredProperties")["properties"] == []
+    assert "does not exist" in cli("properties", "get", "--urn", flag).stdout

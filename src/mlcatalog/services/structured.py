@@ -67,6 +67,18 @@ class StructuredPropertyValidator:
     def entity_deleted(self, tx: WriteTransaction, target: ParsedUrn) -> None:
         return None
 
+    def deletion_follow_ups(self, tx: WriteTransaction, target: ParsedUrn) -> list[Proposal]:
+        """A hard-deleted definition takes its values off every entity, as DataHub does."""
+        if target.entity.name != "structuredProperty":
+            return []
+        proposals = []
+        for record in tx.latest_of_aspect(ASPECT):
+            kept = [p for p in record.value.get("properties") or [] if p.get("propertyUrn") != target.urn]
+            if len(kept) != len(record.value.get("properties") or []):
+                value = {**record.value, "properties": kept}
+                proposals.append(Proposal(record.urn, ASPECT, value=value, label="structured property deleted"))
+        return proposals
+
     def batch_finished(self, tx: WriteTransaction, changes: list[AspectChange]) -> list[Proposal] | None:
         for change in changes:
             if change.spec.name == ASPECT and change.value is not None:
@@ -184,3 +196,9 @@ def _violation(property_urn: str, value: Any, rule: str) -> StructuredPropertyVi
     return StructuredPropertyViolation(
         f"structuredProperties: property {property_urn} value {value!r} refused: {rule}", field=ASPECT
     )
+
+
+def hide_soft_deleted(value: dict[str, Any], removed: set[str]) -> dict[str, Any]:
+    """Values of soft-deleted definitions stay stored but are not shown (DataHub hides them on read)."""
+    properties = value.get("properties") or []
+    return {**value, "properties": [p for p in properties if p.get("propertyUrn") not in removed]}
