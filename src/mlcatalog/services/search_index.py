@@ -11,7 +11,6 @@ low boosts to the third band; every value is also a filter field under ``fieldNa
 from __future__ import annotations
 
 import datetime as dt
-
 import re
 from collections.abc import Iterator
 from typing import Any
