@@ -48,7 +48,7 @@ EXPLICIT_YAML = """
       structured_property_id: {ns}.reviewed
       required: true
   entities:
-    urns: [{urn}]
+    urns: ["{urn}"]
 """
 
 
