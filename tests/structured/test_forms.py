@@ -182,3 +182,18 @@ def test_explicit_assignment_from_yaml(server, cli, ns, tmp_path) -> None:  # ty
     _set(graph, urn, {f"{PREFIX}{ns}.reviewed": ["2026-05-01"]})
     assert _state(server, urn, form) == ("complete", [], ["reviewed"])
     assert not _verified(server, urn, form)  # a COMPLETION form verifies nothing
+
+
+def test_cli_lists_model_groups_missing_required_prompts(server, ruled, ns) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import subprocess
+    import sys
+
+    graph, form, domain, groups = ruled
+    answered = _group(graph, "mlflow", domain)
+    _set(graph, answered, {f"{PREFIX}{ns}.tier": ["gold"]})
+    command = [sys.executable, "-m", "mlcatalog", "forms", "incomplete", "--form", form, "--json", "--server", server.url]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout
+    rows = {row["urn"]: row["forms"] for row in map(json.loads, out.splitlines())}
+    assert rows[groups["match"]] == [{"form": form, "name": "ML governance", "missing": ["Tier"]}]
+    assert answered not in rows and groups["other_domain"] not in rows
