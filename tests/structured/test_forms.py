@@ -197,3 +197,21 @@ def test_cli_lists_model_groups_missing_required_prompts(server, ruled, ns) -> N
     rows = {row["urn"]: row["forms"] for row in map(json.loads, out.splitlines())}
     assert rows[groups["match"]] == [{"form": form, "name": "ML governance", "missing": ["Tier"]}]
     assert answered not in rows and groups["other_domain"] not in rows
+
+
+def test_model_group_page_shows_display_names_and_form_completion(server, ruled, ns) -> None:  # type: ignore[no-untyped-def]
+    import html
+
+    import requests
+
+    from tests.compat.helpers import encoded
+
+    graph, _form, domain, _groups = ruled
+    urn = _group(graph, "mlflow", domain)
+    _set(graph, urn, {f"{PREFIX}{ns}.retention": [30.0]})
+    page = html.unescape(requests.get(f"{server.url}/entity/{encoded(urn)}", timeout=30).text)
+    assert "Retention days" in page and "30.0" in page
+    assert "ML governance" in page and "incomplete" in page and "Tier (required)" in page
+    _set(graph, urn, {f"{PREFIX}{ns}.retention": [30.0], f"{PREFIX}{ns}.tier": ["gold"]})
+    page = html.unescape(requests.get(f"{server.url}/entity/{encoded(urn)}", timeout=30).text)
+    assert "complete · verified" in page and "Tier (required)" not in page
