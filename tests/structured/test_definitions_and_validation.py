@@ -133,3 +133,17 @@ def test_soft_deleted_definition_hides_values_hard_delete_removes_them(client, s
     client._graph.hard_delete_entity(flag)
     assert stored(server, group, "structuredProperties")["properties"] == []
     assert "does not exist" in cli("properties", "get", "--urn", flag).stdout
+
+
+def test_refused_value_rolls_back_the_whole_batch(restli_client, server, ns) -> None:  # type: ignore[no-untyped-def]
+    group = _group()
+    good = MetadataChangeProposalWrapper(entityUrn=group, aspect=models.StatusClass(removed=False))
+    bad = MetadataChangeProposalWrapper(
+        entityUrn=group,
+        aspect=models.StructuredPropertiesClass(
+            properties=[models.StructuredPropertyValueAssignmentClass(propertyUrn=f"{PREFIX}{ns}.tier", values=["bronze"])]
+        ),
+    )
+    with pytest.raises(Exception, match="bronze"):
+        restli_client._graph.emit_mcps([good, bad])
+    assert stored(server, group, "status") is None
