@@ -41,7 +41,9 @@ class FormTracker:
                 changed_forms.add(change.target.urn)
             elif change.target.entity.name not in SKIPPED_TYPES and _may_affect_forms(change):
                 touched[change.target.urn] = change.target.entity.name
-        dynamic = self._dynamic_forms(tx) if touched or changed_forms else {}
+        if not changed_forms and (not touched or not tx.latest_of_aspect(FORM_INFO)):
+            return None  # no form exists: one cheap query per batch, not one per entity
+        dynamic = self._dynamic_forms(tx)
         for form in changed_forms:
             touched.update(self._members(tx, form, dynamic.get(form)))
         now, actor = (changes[0].now_ms, changes[0].actor) if changes else (0, "")
