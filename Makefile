@@ -19,7 +19,7 @@ serve: $(STAMP)
 	$(BIN)/mlcatalog serve
 
 test: $(STAMP)
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 -q --durations=15
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -73,7 +73,8 @@ def main(args: argparse.Namespace) -> int:
             results[name] = available[name](ctx)
             print(f"  done in {time.perf_counter() - system_started:.1f} s", flush=True)
             if args.json:
-                saved = {"size": size, "aspects": ctx.aspect_count, "samples": samples, "results": _as_json(results)}
+                saved = {"size": size, "aspects": ctx.aspect_count, "samples": samples, "command": " ".join(sys.argv[1:])}
+                saved["results"] = _as_json(results)
                 args.json.write_text(json.dumps({**saved, "elapsed": time.perf_counter() - started}, indent=1))
     elapsed = time.perf_counter() - started
     header = describe(size, ctx.aspect_count, samples, elapsed, args)
@@ -100,7 +101,7 @@ def _render_saved(args: argparse.Namespace) -> int:
     results = {system: {k: decode(v) for k, v in figures.items()} for system, figures in saved["results"].items()}
     header = describe(saved["size"], saved["aspects"], saved["samples"], saved["elapsed"], args)
     measured = ", ".join(results)
-    header += f"\n- rendered from a saved run; systems measured before it stopped: {measured}"
+    header += f"\n- rendered from a saved run of `python -m bench {saved.get('command', '')}`; measured: {measured}"
     _publish(args, saved["size"], header, results)
     return 0
 
@@ -178,7 +179,8 @@ def describe(size: int, aspects: int, samples: int, elapsed: float, args: argpar
     return "\n".join(
         [
             f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}; whole run {elapsed:.0f} s",
-            f"- machine: {_cpu()}, {os.cpu_count()} cores, {_memory_gb()}; {platform.platform()}",
+            f"- machine: {_cpu()}, {os.cpu_count()} cores, {_memory_gb()}; {platform.platform()}; "
+            f"load average {os.getloadavg()[1]:.1f} over the last 5 minutes (other work on the machine slows every system)",
             f"- versions: Python {platform.python_version()}, mlcatalog {_version('mlcatalog')}, "
             f"acryl-datahub {_version('acryl-datahub')}, MLflow {mlflow_version}, SQLite {sqlite3.sqlite_version}, "
             f"duckdb {_version('duckdb')}",

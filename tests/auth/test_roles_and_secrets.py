@@ -39,6 +39,14 @@ from tests.support.tokens import create_token
         ("GET", "/openapi/v1/promotion-rules", [], "reader"),
         ("POST", "/openapi/v1/promotion-rules", [], "admin"),
         ("GET", "/openapi/v1/asof/urn", [], "reader"),
+        ("POST", "/aspects", ["getCount"], "reader"),
+        ("POST", "/runs", ["list"], "reader"),
+        ("POST", "/runs", ["describe"], "reader"),
+        ("POST", "/runs", ["rollback"], "admin"),
+        ("POST", "/openapi/v3/entity/mlModel/batchGet", [], "reader"),
+        ("GET", "/openapi/v3/entity/mlModel", [], "reader"),
+        ("DELETE", "/openapi/v3/entity/mlModel/urn%3Ali%3AmlModel%3Ax", [], "admin"),
+        ("POST", "/openapi/v1/trace/write/abc", [], "reader"),
     ],
 )
 def test_required_role(method: str, path: str, actions: list[str], role: str) -> None:

@@ -180,3 +180,13 @@ def test_soft_delete_is_an_editor_write(secured: AuthServer) -> None:
     urn = str(MlModelGroupUrn(platform="mlflow", name=name))
     editor.entities.delete(urn)
     assert _raw_entity(secured, urn)["status"]["value"] == {"removed": True}
+
+
+def test_reader_searches_through_graphql(secured: AuthServer) -> None:
+    name = unique("searchable")
+    DataHubClient(server=secured.url, token=secured.tokens["editor"]).entities.upsert(_group(name))
+    reader = DataHubClient(server=secured.url, token=secured.tokens["reader"])
+    found = [str(urn) for urn in reader.search.get_urns(query=name)]
+    assert found == [str(MlModelGroupUrn(platform="mlflow", name=name))]
+    anonymous = requests.post(f"{secured.url}/api/graphql", json={"query": "{ __typename }"})
+    assert anonymous.status_code == 401

@@ -18,14 +18,13 @@ from mlcatalog.api.auth import PUBLIC_PATHS
 from tests.support.server import ServerProcess
 from tests.support.tokens import AuthServer
 
-EXAMPLES = 150
+EXAMPLES = 100
 Check = Callable[[object, requests.Response], None]
 
 
 def _fuzz(url: str, headers: dict[str, str], check: Check) -> None:
     schema = schemathesis.openapi.from_url(f"{url}/openapi.json")
-    # Streams (server-sent events) never end by design; they are not request/response calls to fuzz.
-    operations = [op for op in (result.ok() for result in schema.get_all_operations()) if not op.path.endswith("/stream")]
+    operations = [op for op in (result.ok() for result in schema.get_all_operations()) if _fuzzable(op.path)]
     assert operations, "the OpenAPI document lists no operations"
 
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
@@ -35,6 +34,12 @@ def _fuzz(url: str, headers: dict[str, str], check: Check) -> None:
         check(case, response)
 
     run()
+
+
+def _fuzzable(path: str) -> bool:
+    """Streams (server-sent events) never end, so they are no request/response call to fuzz; webhooks
+    would make the server send requests to whatever URL the fuzzer invents, and tests talk to 127.0.0.1 only."""
+    return not path.endswith("/stream") and not path.startswith("/openapi/v1/webhooks")
 
 
 def _no_server_error(case, response: requests.Response) -> None:  # type: ignore[no-untyped-def]

@@ -43,8 +43,10 @@ def ensure_chromium() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """Per module, not per session: while Playwright's sync API is running, its event loop is the
+    thread's running loop, and other tests on the same worker that call asyncio.run() would fail."""
     from playwright.sync_api import sync_playwright
 
     executable = ensure_chromium()

@@ -57,3 +57,25 @@ def test_sdk_versioned_model_is_its_own_latest(restli_client) -> None:  # type: 
     restli_client.entities.upsert(model)
     props = restli_client._graph.get_aspect(str(model.urn), VersionPropertiesClass)
     assert props.isLatest is True and props.version.versionTag == "7"
+
+
+def test_versions_search_orders_and_filters_a_set(server, restli_client) -> None:  # type: ignore[no-untyped-def]
+    name = unique("searched-set")
+    version_set = str(VersionSetUrn(id=name, entity_type="mlModel"))
+    urns = [_version(restli_client, version_set, f"{name}-v{n}", str(n)) for n in (2, 10, 1)]
+    query = """query v($urn: String!, $input: SearchAcrossEntitiesInput!) { versionSet(urn: $urn) {
+        versionsSearch(input: $input) { start count total searchResults { entity { urn } } } } }"""
+
+    def search(**input: object) -> dict:
+        variables = {"urn": version_set, "input": {"query": "*", **input}}
+        reply = requests.post(f"{server.url}/api/graphql", json={"query": query, "variables": variables}).json()
+        return reply["data"]["versionSet"]["versionsSearch"]
+
+    everything = search()
+    assert everything["total"] == 3
+    assert [r["entity"]["urn"] for r in everything["searchResults"]] == [urns[1], urns[0], urns[2]]  # 10, 2, 1
+    page = search(start=1, count=1)
+    assert (page["start"], page["count"], page["total"]) == (1, 1, 3)
+    assert [r["entity"]["urn"] for r in page["searchResults"]] == [urns[0]]
+    only_latest = search(orFilters=[{"and": [{"field": "isLatest", "values": ["true"]}]}])
+    assert [r["entity"]["urn"] for r in only_latest["searchResults"]] == [urns[1]]

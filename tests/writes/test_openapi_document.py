@@ -36,13 +36,18 @@ def test_document_describes_writes_reads_and_history(server) -> None:  # type: i
     assert "mlModelGroup" in entity_types
 
 
-def test_schemathesis_finds_no_server_error(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_schemathesis_finds_no_server_error(make_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # A server of its own that delivers no webhooks, and no fuzzing of webhooks or the endless event
+    # stream: the fuzzer would invent URLs and the server would send to them; tests reach 127.0.0.1 only.
+    server = make_server(env={"MLCATALOG_DELIVER_WEBHOOKS": "false"})
     st = shutil.which("st", path=str(Path(sys.executable).parent)) or "st"
     result = subprocess.run(
         [
             st,
             "run",
             f"{server.url}/openapi.json",
+            "--exclude-path-regex",
+            "^/openapi/v1/(webhooks|events/stream)",
             "--checks",
             "not_a_server_error",
             "--max-examples",

@@ -53,9 +53,13 @@ READ_ACTIONS = frozenset(
         "batchGetTotalEntityCount",
         "getTotalEntityCount",
         "getTimeseriesAspectValues",
+        "getCount",
+        "describe",
     }
 )
-DELETE_ACTIONS = frozenset({"delete", "deleteAll", "deleteReferences"})
+# Rolling back an ingestion run removes what it wrote: a delete.
+DELETE_ACTIONS = frozenset({"delete", "deleteAll", "deleteReferences", "rollback"})
+ACTION_PATHS = frozenset({"/entities", "/aspects", "/relationships", "/runs"})
 READ_SUFFIXES = ("/batchGet", "/scroll")
 CHALLENGE = 'Bearer realm="mlcatalog"'
 
@@ -73,7 +77,7 @@ def required_role(method: str, path: str, actions: Iterable[str], graphql_mutati
         return "editor" if graphql_mutation else "reader"
     if path.startswith("/openapi/v1/trace/") or path.endswith(READ_SUFFIXES):
         return "reader"
-    if path in {"/entities", "/aspects", "/relationships"} and actions:
+    if path in ACTION_PATHS and actions:
         needed = [_action_role(action) for action in actions]
         return max(needed, key=ROLES.index)
     return "editor"

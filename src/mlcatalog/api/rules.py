@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from mlcatalog.api.deps import actor, services
 from mlcatalog.api.wire import json_body
 
-MAX_ROW_ID = 2**63 - 1  # ids are 64-bit; larger ones are bad input, not a database error
+MAX_ROW_ID = 2**31 - 1  # ids are 32-bit INTEGER columns; larger ones are bad input, not a database error
 router = APIRouter(prefix="/openapi/v1/promotion-rules")
 
 

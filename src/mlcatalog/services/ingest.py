@@ -192,7 +192,7 @@ class _BatchWriter:
         try:
             if proposal.change_type == "CREATE_ENTITY" and tx.latest(target.urn, target.entity.key_aspect):
                 raise AlreadyExists(f"entity {target.urn!r} already exists", field="entityUrn")
-            if spec.is_timeseries:
+            if spec.is_timeseries and proposal.change_type != "DELETE":
                 return self._write_point(tx, item)
             current = tx.latest(target.urn, spec.name)
             if proposal.headers:

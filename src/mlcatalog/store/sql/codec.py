@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from mlcatalog.store.base import AspectRecord
+from mlcatalog.store.base import AspectRecord, ChangeRecord
 
 
 def dumps(value: Any) -> str | None:
@@ -50,4 +50,19 @@ def aspect_record(row: Row[Any]) -> AspectRecord:
         system_metadata=loads(row.systemmetadata),
         created_on=datetime_to_ms(row.createdon),
         created_by=row.createdby,
+    )
+
+
+def change_record(row: Row[Any]) -> ChangeRecord:
+    return ChangeRecord(
+        urn=row.urn,
+        entity_type=row.entity_type,
+        aspect=row.aspect,
+        change_type=row.change_type,
+        version=row.version,
+        created_on=row.created_on,
+        actor=row.actor,
+        value=loads(row.metadata),
+        previous_value=loads(row.previous_metadata),
+        system_metadata=loads(row.systemmetadata),
     )

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import func, select
 
 from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge, RunAspect, RunSummary
 from mlcatalog.store.sql import tables
-from mlcatalog.store.sql.codec import aspect_record, loads
+from mlcatalog.store.sql.codec import aspect_record, change_record, loads
 from mlcatalog.store.sql.database import Database
 
 _A = tables.aspects
@@ -28,7 +27,7 @@ class SqlHistory:
             query = query.where(_L.c.aspect.in_(list(aspects)))
         with self.db.read() as conn:
             rows = conn.execute(query.order_by(_L.c.seq)).all()
-        return [_change(row) for row in rows]
+        return [change_record(row) for row in rows]
 
     def versions(self, urn: str, aspect: str) -> list[AspectRecord]:
         """Every stored version, oldest first; the latest (version 0) last."""
@@ -95,18 +94,3 @@ class SqlHistory:
         with self.db.read() as conn:
             rows = conn.execute(query).all()
         return [Edge(row.source_urn, row.relationship, row.destination_urn, row.aspect) for row in rows]
-
-
-def _change(row: Any) -> ChangeRecord:
-    return ChangeRecord(
-        urn=row.urn,
-        entity_type=row.entity_type,
-        aspect=row.aspect,
-        change_type=row.change_type,
-        version=row.version,
-        created_on=row.created_on,
-        actor=row.actor,
-        value=loads(row.metadata),
-        previous_value=loads(row.previous_metadata),
-        system_metadata=loads(row.systemmetadata),
-    )

@@ -164,7 +164,9 @@ class SearchSql:
         exact = self.p(self.q.exact or "")
         exact_sql = f"d.urn IN (SELECT x.urn FROM search_field x WHERE x.field = '_exactName' AND x.value_lc = {exact})"
         if self.is_sqlite:
-            from_sql = f"search_fts JOIN search_document d ON d.id = search_fts.rowid AND search_fts MATCH {match}"
+            # CROSS JOIN fixes the order: SQLite's planner otherwise walks the documents outside and
+            # re-runs the full-text match once per document (400 ms instead of 1 ms at 1,000 rows).
+            from_sql = f"search_fts CROSS JOIN search_document d ON d.id = search_fts.rowid AND search_fts MATCH {match}"
             score = f"bm25(search_fts, {SQLITE_WEIGHTS})"
             all_sql = f"search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {self.p(all_q)})"
         else:
@@ -205,7 +207,8 @@ class SearchSql:
             wanted = [v == "true" for v in values] or [True]
             return "(" + " OR ".join(f"d.removed = {self.p(w)}" for w in wanted) + ")"
         fields = ", ".join(self.p(name) for name in c.field.split("|"))
-        return f"EXISTS (SELECT 1 FROM search_field f WHERE f.urn = d.urn AND f.field IN ({fields}){self._value(c, values)})"
+        # Uncorrelated: the matching URNs are collected once, then probed per candidate row.
+        return f"d.urn IN (SELECT f.urn FROM search_field f WHERE f.field IN ({fields}){self._value(c, values)})"
 
     def _value(self, c: Criterion, values: list[str]) -> str:
         if c.condition == "EXISTS" or not values:

@@ -22,7 +22,7 @@ from mlcatalog.store.base import (
     WalkStep,
 )
 from mlcatalog.store.sql import graph, search, tables, timeseries
-from mlcatalog.store.sql.codec import aspect_record, loads
+from mlcatalog.store.sql.codec import aspect_record, change_record
 from mlcatalog.store.sql.database import Database
 from mlcatalog.store.sql.history import SqlHistory
 from mlcatalog.store.sql.locks import lock_entities
@@ -119,21 +119,7 @@ class SqlStore:
         with self.db.read() as conn:
             rows = conn.execute(query).all()
         for row in rows:
-            yield (
-                row.seq,
-                ChangeRecord(
-                    urn=row.urn,
-                    entity_type=row.entity_type,
-                    aspect=row.aspect,
-                    change_type=row.change_type,
-                    version=row.version,
-                    created_on=row.created_on,
-                    actor=row.actor,
-                    value=loads(row.metadata),
-                    previous_value=loads(row.previous_metadata),
-                    system_metadata=loads(row.systemmetadata),
-                ),
-            )
+            yield row.seq, change_record(row)
 
     def scan_aspects(self, batch: int = 1000) -> Iterator[AspectRecord]:
         """Every stored aspect version, ordered by (urn, aspect, version) in code-point order on both

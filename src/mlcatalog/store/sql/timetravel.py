@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from mlcatalog.store.base import AspectRecord, ChangeRecord
 from mlcatalog.store.sql import tables
-from mlcatalog.store.sql.codec import aspect_record, loads, ms_to_datetime
+from mlcatalog.store.sql.codec import aspect_record, change_record, ms_to_datetime
 from mlcatalog.store.sql.database import Database
 
 _A = tables.aspects
@@ -42,18 +42,4 @@ class TimeTravelStore:
         query = select(_L).where(_L.c.urn.in_(list(urns)), _L.c.aspect == aspect).order_by(_L.c.seq)
         with self.db.read() as conn:
             rows = conn.execute(query).all()
-        return [
-            ChangeRecord(
-                r.urn,
-                r.entity_type,
-                r.aspect,
-                r.change_type,
-                r.version,
-                r.created_on,
-                r.actor,
-                loads(r.metadata),
-                loads(r.previous_metadata),
-                loads(r.systemmetadata),
-            )
-            for r in rows
-        ]
+        return [change_record(row) for row in rows]
