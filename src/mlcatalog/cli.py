@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 
 from mlcatalog import __version__, cli_transfer
 from mlcatalog.cli_feed import events, webhooks
+from mlcatalog.cli_forms import forms
 from mlcatalog.cli_graph import graph, impact
 from mlcatalog.cli_ingest import ingest
 from mlcatalog.cli_rules import rules
@@ -78,6 +79,7 @@ main.add_command(events)
 main.add_command(aliases)
 main.add_command(get_as_of)
 main.add_command(rules)
+main.add_command(forms)
 main.add_command(graph)
 main.add_command(impact)
 main.add_command(search_group)

@@ -118,6 +118,11 @@ def test_domains_patch_targets_domain_associations(client, server, group) -> Non
 
 
 def test_structured_properties_set_replace_and_remove(client, server, group) -> None:  # type: ignore[no-untyped-def]
+    for name, value_type, cardinality in [("io.acryl.tier", "string", "SINGLE"), ("io.acryl.sla", "number", "MULTIPLE")]:
+        definition = models.StructuredPropertyDefinitionClass(
+            qualifiedName=name, valueType=f"urn:li:dataType:datahub.{value_type}", cardinality=cardinality, entityTypes=[]
+        )
+        client._graph.emit(MetadataChangeProposalWrapper(entityUrn=f"urn:li:structuredProperty:{name}", aspect=definition))
     client.entities.update(
         GroupPatch(group).set_structured_property("io.acryl.tier", "gold").set_structured_property("io.acryl.sla", [1.5, 2])
     )

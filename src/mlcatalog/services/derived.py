@@ -57,8 +57,19 @@ class GraphIndex:
 
 def default_indexes() -> list[DerivedIndex]:
     from mlcatalog.registry import get_registry
+    from mlcatalog.services.forms import FormTracker
     from mlcatalog.services.rules import PromotionGuard  # these build on this module's types
     from mlcatalog.services.search_index import SearchIndex
+    from mlcatalog.services.structured import StructuredPropertyValidator
     from mlcatalog.services.versions import VersionSetMaintainer
 
-    return [GraphIndex(), VersionSetMaintainer(), PromotionGuard(), SearchIndex(get_registry())]
+    registry = get_registry()
+    key_aspects = {name: spec.key_aspect for name, spec in registry.entities.items()}
+    return [
+        GraphIndex(),
+        VersionSetMaintainer(),
+        PromotionGuard(),
+        StructuredPropertyValidator(),
+        FormTracker(key_aspects),
+        SearchIndex(registry),
+    ]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mlcatalog.errors import InvalidInput, NotFound
 from mlcatalog.limits import Limits
 from mlcatalog.registry.entities import EntityRegistry, EntitySpec
+from mlcatalog.services.structured import ASPECT as STRUCTURED
+from mlcatalog.services.structured import hide_soft_deleted
 from mlcatalog.store.base import AspectRecord, RelatedEntity, Store
 
 DEFAULT_RELATIONSHIP_PAGE = 100
@@ -36,7 +38,7 @@ class EntityService:
         record = self.store.get_aspect(target.urn, aspect, version)
         if record is None:
             raise NotFound(f"aspect {aspect!r} version {version} of {target.urn!r} not found")
-        return record
+        return self._visible(record)
 
     def get_entity(self, urn: str, aspects: Sequence[str] | None = None) -> EntityView:
         """Latest non-timeseries aspects; the key aspect is always present, as on DataHub."""
@@ -52,8 +54,15 @@ class EntityService:
             found[target.entity.key_aspect] = AspectRecord(
                 target.urn, target.entity.key_aspect, 0, target.key_value, None, 0, "urn:li:corpuser:__datahub_system"
             )
-        visible = {name: record for name, record in found.items() if not self.registry.aspects[name].is_timeseries}
+        visible = {name: self._visible(record) for name, record in found.items() if not self.registry.aspects[name].is_timeseries}
         return EntityView(target.urn, target.entity, visible, exists)
+
+    def _visible(self, record: AspectRecord) -> AspectRecord:
+        """Structured property values whose definition is soft-deleted are hidden from reads."""
+        if record.aspect != STRUCTURED or not record.value.get("properties"):
+            return record
+        removed = self.store.removed_among([str(p.get("propertyUrn")) for p in record.value["properties"]])
+        return replace(record, value=hide_soft_deleted(record.value, removed)) if removed else record
 
     def related(
         self,

@@ -98,6 +98,7 @@ class IngestService:
             tx.delete_timeseries(target.urn)
             for index in self.indexes:
                 index.entity_deleted(tx, target)
+            self._apply_deletion_follow_ups(tx, target, actor, now_ms)
             if rows:
                 tx.append_change(
                     ChangeRecord(
@@ -116,6 +117,18 @@ class IngestService:
             return rows
 
         return self.store.transact(work, [target.urn])
+
+    def _apply_deletion_follow_ups(self, tx: WriteTransaction, target: ParsedUrn, actor: str, now_ms: int) -> None:
+        """Writes a hook asks for when an entity goes (a deleted definition's values leave every entity)."""
+        follow_ups = [p for i in self.indexes for p in (getattr(i, "deletion_follow_ups", lambda *_: [])(tx, target) or [])]
+        if follow_ups:
+            writer = _BatchWriter(actor, now_ms, self.indexes, self.registry, self.max_versions)
+            for _round in range(SIDE_EFFECT_ROUNDS):
+                for proposal in follow_ups:
+                    writer.apply(tx, self._prepare(proposal))
+                follow_ups, writer.changes = writer.finish(tx), []
+                if not follow_ups:
+                    break
 
     def delete_timeseries(
         self, urn: str, aspect: str | None = None, start_ms: int | None = None, end_ms: int | None = None

@@ -19,6 +19,7 @@ from datahub.ingestion.graph.client import entity_type_to_graphql
 
 from mlcatalog.errors import InvalidInput
 from mlcatalog.registry.entities import EntityRegistry
+from mlcatalog.services.search_index import date_millis
 from mlcatalog.store.base import Criterion, SearchHit, SearchPage, SearchQuery, Store, TextUnit
 
 MAX_COUNT = 10_000
@@ -183,6 +184,7 @@ class SearchService:
         if name in {"_entityType", "entityType", "_index"}:
             values = [self.entity_type(v, f"{where}.values") for v in values]
         if condition in {"GREATER_THAN", "GREATER_THAN_OR_EQUAL_TO", "LESS_THAN", "LESS_THAN_OR_EQUAL_TO"}:
+            values = [str(m) if (m := date_millis(v)) is not None else v for v in values]  # dates compare as millis
             for value in values[:1]:
                 try:
                     float(value)

@@ -10,6 +10,7 @@ low boosts to the third band; every value is also a filter field under ``fieldNa
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -151,7 +152,10 @@ class _Builder:
             for item in prop.get("values", []):
                 for raw in item.values():
                     for field in {f"structuredProperties.{qualified}", f"structuredProperties.{qualified.replace('.', '_')}"}:
-                        self._add_value([field], "COUNT" if isinstance(raw, int | float) else "KEYWORD", raw)
+                        if isinstance(raw, str) and (millis := date_millis(raw)) is not None:
+                            self.fields.append(SearchField(field, raw, millis))  # dates filter by range too
+                        else:
+                            self._add_value([field], "COUNT" if isinstance(raw, int | float) else "KEYWORD", raw)
                     self.bands["other"].append(str(raw))
         paths = aspects.get("browsePathsV2")
         if paths:
@@ -191,6 +195,17 @@ def _queried_by_default(annotation: dict[str, Any], field_type: str) -> bool:
     if flag is None:
         return field_type in TEXT_TYPES | URN_TYPES
     return flag is True or str(flag).lower() == "true"
+
+
+def date_millis(value: str) -> float | None:
+    """Epoch milliseconds of a ``YYYY-MM-DD`` date (UTC midnight), so date values compare in ranges."""
+    if len(value) != 10 or value[4] != "-":
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return float(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp() * 1000)
 
 
 def _to_float(value: str) -> float | None:

@@ -10,6 +10,7 @@ from mlcatalog.errors import CatalogError
 from mlcatalog.store.base import ChangeRecord
 from mlcatalog.ui import lineage_svg
 from mlcatalog.ui.data import FACETS, CatalogData
+from mlcatalog.ui.governance import form_rows, structured_rows
 from mlcatalog.ui.summaries import Summary, aliases, metrics, urn_id
 
 PAGE_SIZE = 10
@@ -74,7 +75,8 @@ def entity(data: CatalogData, urn: str) -> dict[str, Any] | None:
         "aspects": aspects,
         "deprecation": aspects.get("deprecation") if summary.deprecated else None,
         "links": (aspects.get("institutionalMemory") or {}).get("elements", []),
-        "structured": _structured(aspects.get("structuredProperties")),
+        "structured": structured_rows(data, aspects.get("structuredProperties")),
+        "forms": form_rows(data, aspects.get("forms")),
         "history": [describe_change(c, data) for c in data.history(urn)],
         "owner_types": OWNER_TYPES,
         "curatable": summary.entity_type in {"mlModelGroup", "mlModel", "dataset", "dataJob", "dataFlow"},
@@ -149,14 +151,6 @@ def _model(data: CatalogData, aspects: dict[str, Any]) -> dict[str, Any]:
         "aliases": aliases(version_props),
         "created": (props.get("created") or {}).get("time") or props.get("date"),
     }
-
-
-def _structured(value: dict[str, Any] | None) -> list[tuple[str, list[str]]]:
-    rows = []
-    for prop in (value or {}).get("properties", []):
-        values = [str(next(iter(v.values()))) if isinstance(v, dict) and v else str(v) for v in prop.get("values", [])]
-        rows.append((urn_id(prop.get("propertyUrn", "")), values))
-    return rows
 
 
 def _natural(text: str) -> list[Any]:

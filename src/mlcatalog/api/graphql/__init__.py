@@ -31,6 +31,7 @@ RESOLVER_MODULES = (
     "mlcatalog.api.graphql.versions",
     "mlcatalog.api.graphql.lineage",
     "mlcatalog.api.graphql.search",
+    "mlcatalog.api.graphql.forms",
 )
 
 router = APIRouter()

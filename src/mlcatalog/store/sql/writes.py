@@ -106,6 +106,10 @@ class SqlWriteTransaction:
         rows = self.conn.execute(query.order_by(_A.c.urn, _A.c.aspect).limit(limit)).all()
         return [aspect_record(row) for row in rows]
 
+    def latest_of_aspect(self, aspect: str) -> list[AspectRecord]:
+        rows = self.conn.execute(select(_A).where(_A.c.aspect == aspect, _A.c.version == 0).order_by(_A.c.urn)).all()
+        return [aspect_record(row) for row in rows]
+
     def replace_edges(self, urn: str, aspect: str, edges: Sequence[Edge]) -> None:
         self.conn.execute(_DELETE_ASPECT_EDGES, {"k_urn": urn, "k_aspect": aspect})
         if edges:
