@@ -43,7 +43,9 @@ class GraphIndex:
 
     def aspect_changed(self, tx: WriteTransaction, change: AspectChange) -> None:
         edges = edges_for(change.target.urn, change.spec, change.value, change.now_ms, change.actor)
-        tx.replace_edges(change.target.urn, change.spec.name, edges)
+        new_aspect = change.previous is None  # edges exist only while their aspect does: none to drop
+        if edges or not new_aspect:
+            tx.replace_edges(change.target.urn, change.spec.name, edges, new_aspect=new_aspect)
         if change.spec.name == STATUS_ASPECT:
             tx.mark_removed(change.target.urn, bool((change.value or {}).get("removed")))
 

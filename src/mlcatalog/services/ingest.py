@@ -43,6 +43,7 @@ class WriteResult:
     changed: bool
 
 
+PARSED_URNS = 10_000  # parsed URNs the ingest service remembers
 SIDE_EFFECT_ROUNDS = 3  # side effects of side effects settle quickly (isLatest flags converge in one round)
 
 
@@ -61,6 +62,7 @@ class IngestService:
         self.limits = limits or Limits()
         self.indexes = default_indexes() if indexes is None else indexes
         self.max_versions = max_versions
+        self._parsed: dict[str, ParsedUrn] = {}  # URN -> parsed (parsing builds and validates the key aspect)
 
     def ingest(
         self,
@@ -75,14 +77,13 @@ class IngestService:
 
         def work(tx: WriteTransaction) -> list[WriteResult]:
             writer = _BatchWriter(actor, now_ms, self.indexes, self.registry, self.max_versions)
-            results = [writer.apply(tx, item) for item in prepared]
+            results = writer.apply_all(tx, prepared)
             for _round in range(SIDE_EFFECT_ROUNDS):
                 follow_ups = writer.finish(tx)
                 if not follow_ups:
                     break
                 writer.changes = []
-                for proposal in follow_ups:
-                    writer.apply(tx, self._prepare(proposal))
+                writer.apply_all(tx, [self._prepare(proposal) for proposal in follow_ups])
             if after is not None:
                 after(tx, now_ms)
             return results
@@ -124,8 +125,7 @@ class IngestService:
         if follow_ups:
             writer = _BatchWriter(actor, now_ms, self.indexes, self.registry, self.max_versions)
             for _round in range(SIDE_EFFECT_ROUNDS):
-                for proposal in follow_ups:
-                    writer.apply(tx, self._prepare(proposal))
+                writer.apply_all(tx, [self._prepare(proposal) for proposal in follow_ups])
                 follow_ups, writer.changes = writer.finish(tx), []
                 if not follow_ups:
                     break
@@ -145,8 +145,18 @@ class IngestService:
         except CatalogError as exc:
             raise type(exc)(f"{proposal.label}: {exc.message}", field=exc.field) from exc
 
+    def _parse(self, urn: Any) -> ParsedUrn:
+        """``registry.parse_urn`` remembered per URN: a batch names each entity several times, re-runs name them again."""
+        found = self._parsed.get(urn) if isinstance(urn, str) else None
+        if found is None:
+            found = self.registry.parse_urn(urn, "entityUrn")
+            if len(self._parsed) >= PARSED_URNS:
+                self._parsed.clear()  # bounded; a full clear is cheaper to reason about than an LRU
+            self._parsed[urn] = found
+        return found
+
     def _check(self, proposal: Proposal) -> Prepared:
-        target = self.registry.parse_urn(proposal.urn, "entityUrn")
+        target = self._parse(proposal.urn)
         if proposal.entity_type is not None and proposal.entity_type != target.entity.name:
             raise InvalidInput(
                 f"entityType: {proposal.entity_type!r} does not match the URN's entity type {target.entity.name!r}",
@@ -186,6 +196,11 @@ class _BatchWriter:
         self.max_versions = max_versions
         self.changes: list[AspectChange] = []
         self.keyed: set[str] = set()  # URNs whose key aspect this batch already found or wrote
+
+    def apply_all(self, tx: WriteTransaction, items: list[Prepared]) -> list[WriteResult]:
+        """Apply ``items`` in order, after reading every aspect of their entities in one round trip."""
+        tx.prefetch(item.target.urn for item in items)
+        return [self.apply(tx, item) for item in items]
 
     def apply(self, tx: WriteTransaction, item: Prepared) -> WriteResult:
         proposal, target, spec = item.proposal, item.target, item.spec

@@ -29,14 +29,18 @@ class VersionSetMaintainer:
             for value in (change.value, change.previous)
             if value and value.get("versionSet")
         }
+        if not touched:
+            return []
+        sources = tx.sources_among(sorted(touched), "VersionOf")
+        tx.prefetch([*touched, *(urn for urns in sources.values() for urn in urns)])  # one read for every set
         proposals: list[Proposal] = []
         for version_set in sorted(touched):
-            proposals.extend(self._settle(tx, version_set))
+            proposals.extend(self._settle(tx, version_set, sources.get(version_set, [])[:MAX_VERSIONS]))
         return proposals
 
-    def _settle(self, tx: WriteTransaction, version_set: str) -> list[Proposal]:
+    def _settle(self, tx: WriteTransaction, version_set: str, sources: list[str]) -> list[Proposal]:
         members: list[tuple[str, dict[str, Any]]] = []
-        for urn in tx.sources_of(version_set, "VersionOf", MAX_VERSIONS):
+        for urn in sources:
             record = tx.latest(urn, "versionProperties")
             if record is not None and record.value.get("versionSet") == version_set:
                 members.append((urn, record.value))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, bindparam, select, text
 
 from mlcatalog.store.base import AspectRecord, Criterion, SearchDocument, SearchHit, SearchPage, SearchQuery, TextUnit
 from mlcatalog.store.sql import tables
@@ -33,18 +33,57 @@ NUMERIC_CONDITIONS = {
 # --- writes (called inside the ingest transaction) ---
 
 
+_URNS = bindparam("urns", expanding=True)
+_DELETE_FTS = text("DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_document WHERE urn IN :urns)").bindparams(_URNS)
+_DELETE_DOCUMENTS = text("DELETE FROM search_document WHERE urn IN :urns").bindparams(_URNS)
+_DELETE_FIELDS = text("DELETE FROM search_field WHERE urn IN :urns").bindparams(_URNS)
+_INSERT_DOCUMENT = text(
+    "INSERT INTO search_document (urn, entity_type, name, name_lc, removed, last_modified, name_text, desc_text,"
+    " other_text) VALUES (:urn, :entity_type, :name, :name_lc, :removed, :last_modified, :name_text, :desc_text,"
+    " :other_text)"
+)
+# The FTS row copies the texts just stored, keyed by the document's id.
+_INSERT_FTS = text(
+    "INSERT INTO search_fts (rowid, name, description, other)"
+    " SELECT id, name_text, desc_text, other_text FROM search_document WHERE urn IN :urns"
+).bindparams(_URNS)
+_INSERT_FIELD = text("INSERT INTO search_field (urn, field, value_lc, value, num) VALUES (:urn, :field, :value_lc, :value, :num)")
+_CHUNK = 500  # URNs per IN list
+
+
 def delete_document(conn: Connection, urn: str, is_sqlite: bool) -> None:
-    if is_sqlite:
-        row = conn.execute(text("SELECT id FROM search_document WHERE urn = :urn"), {"urn": urn}).first()
-        if row is not None:
-            conn.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": row.id})
-    conn.execute(text("DELETE FROM search_document WHERE urn = :urn"), {"urn": urn})
-    conn.execute(text("DELETE FROM search_field WHERE urn = :urn"), {"urn": urn})
+    delete_documents(conn, [urn], is_sqlite)
 
 
 def put_document(conn: Connection, doc: SearchDocument, is_sqlite: bool) -> None:
-    delete_document(conn, doc.urn, is_sqlite)
-    values = {
+    put_documents(conn, [doc], is_sqlite)
+
+
+def delete_documents(conn: Connection, urns: list[str], is_sqlite: bool) -> None:
+    for start in range(0, len(urns), _CHUNK):
+        part = {"urns": urns[start : start + _CHUNK]}
+        if is_sqlite:
+            conn.execute(_DELETE_FTS, part)
+        conn.execute(_DELETE_DOCUMENTS, part)
+        conn.execute(_DELETE_FIELDS, part)
+
+
+def put_documents(conn: Connection, docs: list[SearchDocument], is_sqlite: bool) -> None:
+    """Replace the documents of ``docs`` (one per URN): a handful of statements for the whole batch."""
+    for start in range(0, len(docs), _CHUNK):
+        part = docs[start : start + _CHUNK]
+        urns = [doc.urn for doc in part]
+        delete_documents(conn, urns, is_sqlite)
+        conn.execute(_INSERT_DOCUMENT, [_document_values(doc) for doc in part])
+        if is_sqlite:
+            conn.execute(_INSERT_FTS, {"urns": urns})
+        fields = [row for doc in part for row in _field_rows(doc)]
+        if fields:
+            conn.execute(_INSERT_FIELD, fields)
+
+
+def _document_values(doc: SearchDocument) -> dict[str, Any]:
+    return {
         "urn": doc.urn,
         "entity_type": doc.entity_type,
         "name": doc.name,
@@ -55,17 +94,9 @@ def put_document(conn: Connection, doc: SearchDocument, is_sqlite: bool) -> None
         "desc_text": doc.desc_text,
         "other_text": doc.other_text,
     }
-    insert = (
-        "INSERT INTO search_document (urn, entity_type, name, name_lc, removed, last_modified, name_text, desc_text,"
-        " other_text) VALUES (:urn, :entity_type, :name, :name_lc, :removed, :last_modified, :name_text, :desc_text,"
-        " :other_text) RETURNING id"
-    )
-    doc_id = conn.execute(text(insert), values).scalar_one()
-    if is_sqlite:
-        conn.execute(
-            text("INSERT INTO search_fts (rowid, name, description, other) VALUES (:id, :n, :d, :o)"),
-            {"id": doc_id, "n": doc.name_text, "d": doc.desc_text, "o": doc.other_text},
-        )
+
+
+def _field_rows(doc: SearchDocument) -> list[dict[str, Any]]:
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for item in doc.fields:
         value = item.value[:1000]
@@ -73,11 +104,7 @@ def put_document(conn: Connection, doc: SearchDocument, is_sqlite: bool) -> None
             (item.field, value.lower()),
             {"urn": doc.urn, "field": item.field, "value_lc": value.lower(), "value": value, "num": item.num},
         )
-    if rows:
-        conn.execute(
-            text("INSERT INTO search_field (urn, field, value_lc, value, num) VALUES (:urn, :field, :value_lc, :value, :num)"),
-            list(rows.values()),
-        )
+    return list(rows.values())
 
 
 def clear_index(conn: Connection, is_sqlite: bool) -> None:

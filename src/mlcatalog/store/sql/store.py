@@ -56,6 +56,7 @@ class SqlStore:
                     tx = SqlWriteTransaction(conn)
                     result = work(tx)
                     tx.run_deferred()
+                    tx.flush()
                     return result
             except DBAPIError as exc:
                 if attempt == _RETRIES - 1 or not _is_conflict(exc):
