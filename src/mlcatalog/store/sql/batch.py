@@ -10,10 +10,11 @@ statement that could observe them and before commit, so nothing outside sees a d
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Dialect, Table, bindparam, delete, func, insert, select, update
 
 from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge, RunAspect
 from mlcatalog.store.sql import tables
@@ -26,16 +27,38 @@ _LOAD_LATEST = select(_A).where(_A.c.urn.in_(_URNS), _A.c.version == 0)
 _LOAD_MAX = select(_A.c.urn, _A.c.aspect, func.max(_A.c.version)).where(_A.c.urn.in_(_URNS)).group_by(_A.c.urn, _A.c.aspect)
 _LOAD_RUNS = select(_R.c.urn, _R.c.aspect).where(_R.c.run_id == bindparam("k_run"), _R.c.urn.in_(_URNS))
 _IS_KEY = (_A.c.urn == bindparam("k_urn"), _A.c.aspect == bindparam("k_aspect"), _A.c.version == 0)
-_INSERT_ASPECT = insert(_A)
 _UPDATE_LATEST = update(_A).where(*_IS_KEY)
-_INSERT_CHANGE = insert(tables.change_log)
 _DROP_EDGES = delete(_E).where(_E.c.source_urn == bindparam("k_urn"), _E.c.aspect == bindparam("k_aspect"))
-_INSERT_EDGE = insert(_E)
+_UNMARK_REMOVED = delete(tables.graph_removed).where(tables.graph_removed.c.urn == bindparam("k_urn"))
 _RUN_KEY = (_R.c.run_id == bindparam("k_run"), _R.c.urn == bindparam("k_urn"), _R.c.aspect == bindparam("k_aspect"))
-_INSERT_RUN = insert(_R)
 _TOUCH_RUN = update(_R).where(*_RUN_KEY).values(last_on=bindparam("k_last_on"), rolled_back_on=None)
 
 AspectKey = tuple[str, str]
+
+
+def insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """``INSERT`` many rows (same keys) straight through the driver's executemany: SQLAlchemy's generic
+    per-row parameter handling cost more CPU than the database spent inserting. Column types that
+    need converting (datetimes on SQLite) still go through the dialect's own bind processors."""
+    if not rows:
+        return
+    sql, keys, processors = _insert_plan(conn.dialect, table, tuple(rows[0]))
+    if processors:
+        rows = [{**row, **{key: process(row[key]) for key, process in processors}} for row in rows]
+    if keys is not None:
+        conn.exec_driver_sql(sql, [tuple(row[key] for key in keys) for row in rows])
+    else:
+        conn.exec_driver_sql(sql, rows)
+
+
+@functools.cache
+def _insert_plan(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> tuple[str, tuple[str, ...] | None, list]:
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    keys = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
+    processors = [
+        (name, process) for name in columns if (process := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+    ]
+    return str(compiled), keys, processors
 
 
 def chunks(items: list[str]) -> Iterable[list[str]]:
@@ -120,6 +143,7 @@ class PendingRows:
         self.changes: list[dict[str, Any]] = []
         self.edge_drops: dict[AspectKey, None] = {}
         self.edges: dict[AspectKey, list[dict[str, Any]]] = {}
+        self.removed: dict[str, bool] = {}  # soft-delete marks, urn -> removed
         self.run_inserts: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.run_touches: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.runs_known: dict[str, set[AspectKey]] = {}  # per run: (urn, aspect) rows stored or pending
@@ -127,9 +151,8 @@ class PendingRows:
         self._json: dict[int, tuple[Any, str | None]] = {}
 
     def __bool__(self) -> bool:
-        return bool(self.inserts or self.updates or self.metadata or self.changes or self.edge_drops or self.edges) or bool(
-            self.run_inserts or self.run_touches
-        )
+        held = (self.inserts, self.updates, self.metadata, self.changes, self.edge_drops, self.edges, self.removed)
+        return any(held) or bool(self.run_inserts or self.run_touches)
 
     def dumps(self, value: Any) -> str | None:
         """JSON text of ``value``, once per object (an aspect value goes to its row and to the change log)."""
@@ -237,21 +260,24 @@ class PendingRows:
 
     def flush(self, conn: Connection) -> None:
         """Send everything held, one executemany per statement, in an order that keeps the batch's meaning."""
-        steps: list[tuple[Any, list[dict[str, Any]]]] = [
-            (_INSERT_ASPECT, list(self.inserts.values())),
+        insert_many(conn, _A, list(self.inserts.values()))
+        for statement, params in [
             (_UPDATE_LATEST, list(self.updates.values())),
             (_UPDATE_LATEST, list(self.metadata.values())),
-            (_INSERT_CHANGE, self.changes),
             (_DROP_EDGES, [{"k_urn": urn, "k_aspect": aspect} for urn, aspect in self.edge_drops]),
-            (_INSERT_EDGE, [row for rows in self.edges.values() for row in rows]),
-            (_INSERT_RUN, list(self.run_inserts.values())),
-            (_TOUCH_RUN, list(self.run_touches.values())),
-        ]
-        for statement, params in steps:
+        ]:
             if params:
                 conn.execute(statement, params)
+        insert_many(conn, tables.change_log, self.changes)
+        insert_many(conn, _E, [row for rows in self.edges.values() for row in rows])
+        if self.removed:
+            conn.execute(_UNMARK_REMOVED, [{"k_urn": urn} for urn in self.removed])
+            insert_many(conn, tables.graph_removed, [{"urn": urn} for urn, removed in self.removed.items() if removed])
+        insert_many(conn, _R, list(self.run_inserts.values()))
+        if self.run_touches:
+            conn.execute(_TOUCH_RUN, list(self.run_touches.values()))
         self.inserts, self.updates, self.metadata, self.changes = {}, {}, {}, []
-        self.edge_drops, self.edges, self.run_inserts, self.run_touches = {}, {}, {}, {}
+        self.edge_drops, self.edges, self.run_inserts, self.run_touches, self.removed = {}, {}, {}, {}, {}
 
 
 def edge_row(edge: Edge) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, bindparam, select, text
 
 from mlcatalog.store.base import AspectRecord, Criterion, SearchDocument, SearchHit, SearchPage, SearchQuery, TextUnit
 from mlcatalog.store.sql import tables
+from mlcatalog.store.sql.batch import insert_many
 from mlcatalog.store.sql.codec import aspect_record
 
 _A = tables.aspects
@@ -37,17 +38,11 @@ _URNS = bindparam("urns", expanding=True)
 _DELETE_FTS = text("DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_document WHERE urn IN :urns)").bindparams(_URNS)
 _DELETE_DOCUMENTS = text("DELETE FROM search_document WHERE urn IN :urns").bindparams(_URNS)
 _DELETE_FIELDS = text("DELETE FROM search_field WHERE urn IN :urns").bindparams(_URNS)
-_INSERT_DOCUMENT = text(
-    "INSERT INTO search_document (urn, entity_type, name, name_lc, removed, last_modified, name_text, desc_text,"
-    " other_text) VALUES (:urn, :entity_type, :name, :name_lc, :removed, :last_modified, :name_text, :desc_text,"
-    " :other_text)"
-)
 # The FTS row copies the texts just stored, keyed by the document's id.
 _INSERT_FTS = text(
     "INSERT INTO search_fts (rowid, name, description, other)"
     " SELECT id, name_text, desc_text, other_text FROM search_document WHERE urn IN :urns"
 ).bindparams(_URNS)
-_INSERT_FIELD = text("INSERT INTO search_field (urn, field, value_lc, value, num) VALUES (:urn, :field, :value_lc, :value, :num)")
 _CHUNK = 500  # URNs per IN list
 
 
@@ -74,12 +69,10 @@ def put_documents(conn: Connection, docs: list[SearchDocument], is_sqlite: bool)
         part = docs[start : start + _CHUNK]
         urns = [doc.urn for doc in part]
         delete_documents(conn, urns, is_sqlite)
-        conn.execute(_INSERT_DOCUMENT, [_document_values(doc) for doc in part])
+        insert_many(conn, tables.search_document, [_document_values(doc) for doc in part])
         if is_sqlite:
             conn.execute(_INSERT_FTS, {"urns": urns})
-        fields = [row for doc in part for row in _field_rows(doc)]
-        if fields:
-            conn.execute(_INSERT_FIELD, fields)
+        insert_many(conn, tables.search_field, [row for doc in part for row in _field_rows(doc)])
 
 
 def _document_values(doc: SearchDocument) -> dict[str, Any]:
@@ -100,10 +93,9 @@ def _field_rows(doc: SearchDocument) -> list[dict[str, Any]]:
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for item in doc.fields:
         value = item.value[:1000]
-        rows.setdefault(
-            (item.field, value.lower()),
-            {"urn": doc.urn, "field": item.field, "value_lc": value.lower(), "value": value, "num": item.num},
-        )
+        key = (item.field, value.lower())
+        if key not in rows:
+            rows[key] = {"urn": doc.urn, "field": item.field, "value_lc": key[1], "value": value, "num": item.num}
     return list(rows.values())
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy import Connection, bindparam, delete, func, select, tuple_, update
 
 from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge, RunAspect, SearchDocument, TimeseriesRecord
 from mlcatalog.store.sql import search, tables, timeseries
-from mlcatalog.store.sql.batch import LatestRows, PendingRows, chunks, edge_row
+from mlcatalog.store.sql.batch import LatestRows, PendingRows, chunks, edge_row, insert_many
 from mlcatalog.store.sql.codec import aspect_record, aspect_row
 from mlcatalog.store.sql.rules import rules_in, upstream_of
 
@@ -52,7 +52,9 @@ class SqlWriteTransaction:
     def prefetch(self, urns: Iterable[str]) -> None:
         """Load the latest aspects and highest versions of ``urns`` in one round trip (locking them on
         PostgreSQL, as ``latest`` does); later reads of them need no statement."""
-        self._rows.load(self.conn, urns, lock=not self.is_sqlite)
+        wanted = [urn for urn in urns if not self._rows.loaded(urn)]
+        if wanted:  # held writes to these URNs must be in the rows read
+            self._rows.load(self._sql(), wanted, lock=not self.is_sqlite)
 
     def flush(self) -> None:
         """Send the held writes (before commit, and before any statement that must see them)."""
@@ -97,7 +99,7 @@ class SqlWriteTransaction:
     def insert_versions(self, records: Sequence[AspectRecord]) -> None:
         """Many rows in one statement (imports); the same rows ``insert_version`` would write."""
         if records:
-            self._sql().execute(insert(_A), [aspect_row(record) for record in records])
+            insert_many(self._sql(), _A, [aspect_row(record) for record in records])
             for record in records:
                 self._rows.wrote(record)
 
@@ -121,14 +123,11 @@ class SqlWriteTransaction:
         self._sql().execute(_DELETE_EDGES_FROM, {"k_urn": urn})
 
     def mark_removed(self, urn: str, removed: bool) -> None:
-        table = tables.graph_removed
-        self.conn.execute(delete(table).where(table.c.urn == urn))
-        if removed:
-            self.conn.execute(insert(table).values(urn=urn))
+        self._pending.removed[urn] = removed
 
     def clear_graph(self) -> None:
         self._sql().execute(delete(tables.edges))
-        self.conn.execute(delete(tables.graph_removed))
+        self.conn.execute(delete(tables.graph_removed))  # held marks were just sent, so they go too
 
     def latest_aspects_after(self, after: tuple[str, str] | None, limit: int) -> list[AspectRecord]:
         """Latest aspects in (urn, aspect) order, resuming after a key: paging for a rebuild."""
