@@ -37,7 +37,6 @@ def _fail(path: str, reason: str) -> None:
 def _check(schema: avro.schema.Schema, value: Any, path: str, depth: int) -> None:
     if depth > _MAX_DEPTH:
         _fail(path, "value is nested too deeply")
-    kind = schema.type
     if isinstance(schema, avro.schema.UnionSchema):
         _check_union(schema, value, path, depth)
     elif isinstance(schema, avro.schema.RecordSchema):
@@ -57,7 +56,7 @@ def _check(schema: avro.schema.Schema, value: Any, path: str, depth: int) -> Non
             allowed = ", ".join(schema.symbols)
             _fail(path, f"{value!r} is not a valid {schema.name}; expected one of {allowed}")
     else:
-        _check_primitive(str(kind), value, path)
+        _check_primitive(str(schema.type), value, path)
 
 
 def _check_primitive(kind: str, value: Any, path: str) -> None:
@@ -79,19 +78,34 @@ def _check_primitive(kind: str, value: Any, path: str) -> None:
 def _check_record(schema: avro.schema.RecordSchema, value: Any, path: str, depth: int) -> None:
     if not isinstance(value, dict):
         _fail(path, f"expected an object ({schema.name}), got {_describe(value)}")
-    fields = {field.name: field for field in schema.fields}
+    fields = _fields(schema)
     for key in value:
         if key not in fields:
             _fail(f"{path}.{key}", f"unrecognized field found but not allowed in {schema.name}")
-    for name, field in fields.items():
-        sub = f"{path}.{name}"
+    for name, (field_type, required, optional) in fields.items():
         if name not in value:
-            if not field.has_default and not _is_optional(field.type):
-                _fail(sub, f"missing required field of {schema.name}")
+            if required:
+                _fail(f"{path}.{name}", f"missing required field of {schema.name}")
             continue
-        if value[name] is None and _is_optional(field.type):
+        if value[name] is None and optional:
             continue
-        _check(field.type, value[name], sub, depth + 1)
+        _check(field_type, value[name], f"{path}.{name}", depth + 1)
+
+
+_FIELDS: dict[int, tuple[avro.schema.RecordSchema, dict[str, tuple[avro.schema.Schema, bool, bool]]]] = {}
+
+
+def _fields(schema: avro.schema.RecordSchema) -> dict[str, tuple[avro.schema.Schema, bool, bool]]:
+    """name -> (type, required, optional) of a record's fields, worked out once per schema (every write
+    validates its value, and reading Avro schema properties is slow)."""
+    found = _FIELDS.get(id(schema))
+    if found is None or found[0] is not schema:
+        info = {}
+        for field in schema.fields:
+            optional = _is_optional(field.type)
+            info[field.name] = (field.type, not field.has_default and not optional, optional)
+        found = _FIELDS[id(schema)] = (schema, info)
+    return found[1]
 
 
 def _is_optional(schema: avro.schema.Schema) -> bool:
