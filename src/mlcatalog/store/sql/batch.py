@@ -10,7 +10,6 @@ statement that could observe them and before commit, so nothing outside sees a d
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -43,18 +42,24 @@ def insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     place and once per distinct value (a batch's rows mostly share one timestamp)."""
     if not rows:
         return
-    sql, processors = _insert_plan(conn.dialect, table, tuple(rows[0]))
-    for key, process in processors:
+    key = (type(conn.dialect), table, tuple(rows[0]))
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _PLANS[key] = _insert_plan(conn.dialect, table, key[2])
+    sql, processors = plan
+    for column, process in processors:
         converted: dict[Any, Any] = {}
         for row in rows:
-            value = row[key]
+            value = row[column]
             if value not in converted:
                 converted[value] = process(value)
-            row[key] = converted[value]
+            row[column] = converted[value]
     conn.exec_driver_sql(sql, rows)
 
 
-@functools.cache
+_PLANS: dict[tuple[type, Table, tuple[str, ...]], tuple[str, list[tuple[str, Any]]]] = {}  # per dialect class
+
+
 def _insert_plan(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> tuple[str, list[tuple[str, Any]]]:
     """The INSERT with named placeholders (both drivers take a dict per row) and the columns' bind processors."""
     quote = dialect.identifier_preparer.quote
