@@ -14,11 +14,12 @@ from mlcatalog.registry.entities import ParsedUrn
 from mlcatalog.services.derived import AspectChange
 from mlcatalog.services.proposals import Proposal
 from mlcatalog.services.structured import assignments
-from mlcatalog.store.base import WriteTransaction
+from mlcatalog.store.base import AspectRecord, WriteTransaction
 
 FORMS = "forms"
 FORM_INFO = "formInfo"
 DYNAMIC = "dynamicFormAssignment"
+EXPLICIT_KEY = "explicitForms"
 ENTITY_TYPE_PREFIX = "urn:li:entityType:datahub."
 SKIPPED_TYPES = {"form", "structuredProperty", "dataHubExecutionRequest"}
 
@@ -63,16 +64,24 @@ class FormTracker:
     def _settle(
         self, tx: WriteTransaction, urn: str, kind: str, dynamic: dict[str, dict], now: int, actor: str
     ) -> Proposal | None:
+        """Assigned forms = explicit ones + forms without a rule + forms whose rule matches now; a form
+        held only by its rule is unassigned when the entity stops matching (as DataHub's rule runner does)."""
         current_record = tx.latest(urn, FORMS)
         current = current_record.value if current_record else None
         if current is None and not dynamic:
             return None  # nothing assigned and no rule could assign anything: the common case, kept cheap
         aspects = {name: (rec.value if (rec := tx.latest(urn, name)) else None) for name in FACET_ASPECTS}
-        forms = _form_urns(current) | {f for f, flt in dynamic.items() if matches(flt, urn, kind, aspects)}
-        if not forms:
+        held = _form_urns(current)
+        explicit = explicit_forms(current_record, dynamic) & held
+        matched = {f for f, flt in dynamic.items() if matches(flt, urn, kind, aspects)}
+        forms = explicit | matched | {f for f in held if f not in dynamic}
+        if not forms and not held:
             return None
         wanted = completion(tx, urn, sorted(forms), current, aspects, now, actor)
-        return None if wanted == current else Proposal(urn, FORMS, value=wanted, label="form completion")
+        marker = with_explicit(current_record, explicit)
+        if wanted == current and marker == _properties(current_record):
+            return None
+        return Proposal(urn, FORMS, value=wanted, system_metadata={"properties": marker}, label="form completion")
 
 
 FACET_ASPECTS = ("structuredProperties", "ownership", "domains", "globalTags", "glossaryTerms", "container", "subTypes")
@@ -186,6 +195,36 @@ def _may_affect_forms(change: AspectChange) -> bool:
     if name == FORMS:
         return change.value is not None and _form_urns(change.value) != _form_urns(change.previous)
     return name in FACET_ASPECTS or (name == change.target.entity.key_aspect and change.value is not None)
+
+
+def explicit_forms(record: AspectRecord | None, dynamic: dict[str, Any]) -> set[str]:
+    """Forms assigned explicitly (``batchAssignForm``): kept even when a rule of theirs stops matching.
+    Kept in the ``forms`` aspect's system metadata, as the aspect itself has no field for it; a ``forms``
+    value written without the marker (by a client, or before it existed) counts its rule-less forms."""
+    if record is None:
+        return set()
+    properties = _properties(record)
+    if EXPLICIT_KEY in properties:
+        return {urn for urn in properties[EXPLICIT_KEY].split(",") if urn}
+    return _form_urns(record.value) - set(dynamic)
+
+
+def with_explicit(record: AspectRecord | None, explicit: set[str]) -> dict[str, str]:
+    """The system-metadata properties of a ``forms`` write that records ``explicit``."""
+    return {**_properties(record), EXPLICIT_KEY: ",".join(sorted(explicit))}
+
+
+def assigned_explicitly(record: AspectRecord | None, form: str) -> dict[str, Any] | None:
+    """System metadata recording ``form`` as explicitly assigned, or None when it already is."""
+    properties = _properties(record)
+    before = {urn for urn in properties.get(EXPLICIT_KEY, "").split(",") if urn}
+    if form in before and form in _form_urns(record.value if record else None):
+        return None
+    return {"properties": with_explicit(record, before | {form})}
+
+
+def _properties(record: AspectRecord | None) -> dict[str, str]:
+    return dict(((record.system_metadata or {}).get("properties") or {}) if record else {})
 
 
 def _form_urns(value: dict[str, Any] | None) -> set[str]:

@@ -11,6 +11,7 @@ from graphql import GraphQLResolveInfo
 from mlcatalog.api.deps import actor
 from mlcatalog.api.graphql.entities import SharedFieldsType
 from mlcatalog.api.graphql.loader import EntityRef, loader_of, services_of
+from mlcatalog.services.forms import assigned_explicitly
 from mlcatalog.services.proposals import Proposal
 
 mutation = MutationType()
@@ -99,11 +100,14 @@ def resolve_batch_assign_form(_: Any, info: GraphQLResolveInfo, input: dict[str,
     proposals = []
     for urn in input["entityUrns"]:
         current = svc.entities.get_entity(urn, ["forms"]).aspects.get("forms")
+        marker = assigned_explicitly(current, form)  # explicit assignments outlive the form's dynamic rule
+        if marker is None:
+            continue
         value = dict(current.value) if current else {"incompleteForms": [], "completedForms": []}
         known = {a.get("urn") for k in ("incompleteForms", "completedForms") for a in value.get(k) or []}
         if form not in known:
             value["incompleteForms"] = [*(value.get("incompleteForms") or []), {"urn": form, "incompletePrompts": []}]
-            proposals.append(Proposal(urn, "forms", value=value, label=f"batchAssignForm {urn}"))
+        proposals.append(Proposal(urn, "forms", value=value, system_metadata=marker, label=f"batchAssignForm {urn}"))
     svc.ingest.ingest(proposals, actor(info.context["request"]))
     return True
 
