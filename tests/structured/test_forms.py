@@ -255,7 +255,8 @@ def test_explicit_assignment_stays_when_the_rule_does_not_match(server, cli, ns,
     assert _state(server, explicit, form) == ("incomplete", [f"{form_id}-tier"], [])
     assert _state(server, ruled_only, form) == ("incomplete", [f"{form_id}-tier"], [])
     for urn in (explicit, ruled_only):  # both leave (or stay out of) the rule's domain in one more write
-        graph.emit(MetadataChangeProposalWrapper(entityUrn=urn, aspect=models.DomainsClass(domains=[f"urn:li:domain:{unique('y')}"])))
+        moved = models.DomainsClass(domains=[f"urn:li:domain:{unique('y')}"])
+        graph.emit(MetadataChangeProposalWrapper(entityUrn=urn, aspect=moved))
     assert _state(server, explicit, form) == ("incomplete", [f"{form_id}-tier"], [])
     assert _state(server, ruled_only, form) is None
 

@@ -48,9 +48,11 @@ def _visible(server, client, field: str, word: str, value: str, group: str) -> d
     filtered = set(map(str, client.search.get_urns(query=word, filter=F.custom_filter(field, "EQUAL", [value]))))
     text = set(map(str, client.search.get_urns(query=value)))
     facets = graphql(server, AGGREGATE, {"input": {"query": word, "types": ["MLMODEL_GROUP"], "facets": [field]}})
-    counts = {a["value"]: a["count"] for f in facets["aggregateAcrossEntities"]["facets"] if f["field"] == field for a in f["aggregations"]}
+    facet = [f for f in facets["aggregateAcrossEntities"]["facets"] if f["field"] == field]
+    counts = {a["value"]: a["count"] for f in facet for a in f["aggregations"]}
     found = graphql(server, SEARCH, {"input": {"query": word, "types": ["MLMODEL_GROUP"]}})["searchAcrossEntities"]
-    shown = [p["structuredProperty"]["urn"] for r in found["searchResults"] for p in r["entity"]["structuredProperties"]["properties"]]
+    entries = [p for r in found["searchResults"] for p in r["entity"]["structuredProperties"]["properties"]]
+    shown = [p["structuredProperty"]["urn"] for p in entries]
     return {"filter": filtered, "text": text, "facet": counts, "graphql": shown}
 
 

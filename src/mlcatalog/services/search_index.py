@@ -61,9 +61,7 @@ class SearchIndex:
         else:
             tx.put_search_document(document)
 
-    def document(
-        self, urn: str, aspects: dict[str, AspectRecord], hidden: frozenset[str] = frozenset()
-    ) -> SearchDocument | None:
+    def document(self, urn: str, aspects: dict[str, AspectRecord], hidden: frozenset[str] = frozenset()) -> SearchDocument | None:
         """The index document for an entity, or None when it has no key aspect (it does not exist).
         ``hidden``: structured properties whose definition is soft-deleted; their values are left out."""
         try:
