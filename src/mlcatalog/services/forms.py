@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlcatalog.registry.entities import ParsedUrn
+from mlcatalog.registry.entities import EntityRegistry, ParsedUrn
+from mlcatalog.services import form_prompts
 from mlcatalog.services.derived import AspectChange
 from mlcatalog.services.proposals import Proposal
-from mlcatalog.services.structured import assignments
 from mlcatalog.store.base import AspectRecord, WriteTransaction
 
 FORMS = "forms"
@@ -25,8 +25,9 @@ SKIPPED_TYPES = {"form", "structuredProperty", "dataHubExecutionRequest"}
 
 
 class FormTracker:
-    def __init__(self, key_aspects: dict[str, str]) -> None:
+    def __init__(self, key_aspects: dict[str, str], documented: dict[str, tuple[str, ...]] | None = None) -> None:
         self.key_aspects = key_aspects  # entity type -> key aspect, to list candidates of a dynamic form
+        self.documented = documented or {}  # entity type -> aspects whose description answers a DOCUMENTATION prompt
 
     def aspect_changed(self, tx: WriteTransaction, change: AspectChange) -> None:
         return None
@@ -77,7 +78,8 @@ class FormTracker:
         forms = explicit | matched | {f for f in held if f not in dynamic}
         if not forms and not held:
             return None
-        wanted = completion(tx, urn, sorted(forms), current, aspects, now, actor)
+        facts = _Facts(tx, urn, aspects, self.documented.get(kind, ()))
+        wanted = completion(tx, sorted(forms), current, facts, now, actor)
         marker = with_explicit(current_record, explicit)
         if wanted == current and marker == _properties(current_record):
             return None
@@ -87,12 +89,31 @@ class FormTracker:
 FACET_ASPECTS = ("structuredProperties", "ownership", "domains", "globalTags", "glossaryTerms", "container", "subTypes")
 
 
+class _Facts:
+    """One entity's aspects as prompts read them: the facet aspects already loaded, others on demand."""
+
+    def __init__(self, tx: WriteTransaction, urn: str, aspects: dict[str, Any], documented: tuple[str, ...]) -> None:
+        self.tx, self.urn, self.aspects, self.documented = tx, urn, dict(aspects), documented
+
+    def aspect(self, name: str) -> dict[str, Any] | None:
+        if name not in self.aspects:
+            record = self.tx.latest(self.urn, name)
+            self.aspects[name] = record.value if record else None
+        return self.aspects[name]  # type: ignore[no-any-return]
+
+    def lookup(self, urn: str, name: str) -> dict[str, Any] | None:
+        record = self.tx.latest(urn, name)
+        return record.value if record else None
+
+    def satisfies(self, prompt: dict[str, Any]) -> bool:
+        return form_prompts.satisfied(prompt, self.aspect, self.documented, self.lookup)
+
+
 def completion(
     tx: WriteTransaction,
-    urn: str,
     forms: list[str],
     current: dict[str, Any] | None,
-    aspects: dict[str, Any],
+    facts: _Facts,
     now: int,
     actor: str,
 ) -> dict[str, Any]:
@@ -104,14 +125,13 @@ def completion(
         for prompt in assoc.get("completedPrompts") or []
     }
     old_verifications = {v.get("form"): v for v in (current or {}).get("verifications") or []}
-    values = assignments(aspects.get("structuredProperties"))
     result: dict[str, Any] = {"incompleteForms": [], "completedForms": [], "verifications": []}
     for form in forms:
         info_record = tx.latest(form, FORM_INFO)
         info = info_record.value if info_record else {}
         done, missing, required_missing = [], [], False
         for prompt in info.get("prompts") or []:
-            if prompt_satisfied(prompt, values):
+            if facts.satisfies(prompt):
                 stamp = {"time": now, "actor": actor or "urn:li:corpuser:__datahub_system"}
                 done.append(stamps.get((form, prompt["id"])) or {"id": prompt["id"], "lastModified": stamp})
             else:
@@ -135,11 +155,6 @@ def completion(
             for assoc in result[key]:
                 assoc["incompletePrompts"] = [previous.get((assoc["urn"], p["id"]), p) for p in assoc["incompletePrompts"]]
     return result
-
-
-def prompt_satisfied(prompt: dict[str, Any], values: dict[str, list[Any]]) -> bool:
-    params = prompt.get("structuredPropertyParams") or {}
-    return bool(values.get(str(params.get("urn"))))
 
 
 def matches(filter: dict[str, Any], urn: str, kind: str, aspects: dict[str, Any]) -> bool:
@@ -194,7 +209,9 @@ def _may_affect_forms(change: AspectChange) -> bool:
     name = change.spec.name
     if name == FORMS:
         return change.value is not None and _form_urns(change.value) != _form_urns(change.previous)
-    return name in FACET_ASPECTS or (name == change.target.entity.key_aspect and change.value is not None)
+    if name in FACET_ASPECTS or name == "documentation" or name.endswith("Properties"):  # answers to prompts
+        return True
+    return name == change.target.entity.key_aspect and change.value is not None
 
 
 def explicit_forms(record: AspectRecord | None, dynamic: dict[str, Any]) -> set[str]:
@@ -225,6 +242,19 @@ def assigned_explicitly(record: AspectRecord | None, form: str) -> dict[str, Any
 
 def _properties(record: AspectRecord | None) -> dict[str, str]:
     return dict(((record.system_metadata or {}).get("properties") or {}) if record else {})
+
+
+def documented_aspects(registry: EntityRegistry) -> dict[str, tuple[str, ...]]:
+    """Per entity type, the aspects whose description answers a DOCUMENTATION prompt."""
+
+    def has_description(name: str) -> bool:
+        spec = registry.aspects.get(name)
+        return spec is not None and any(f.name == "description" for f in spec.schema.fields)
+
+    return {
+        kind: tuple(a for a in sorted(spec.aspects) if a == "documentation" or (a.endswith("Properties") and has_description(a)))
+        for kind, spec in registry.entities.items()
+    }
 
 
 def _form_urns(value: dict[str, Any] | None) -> set[str]:

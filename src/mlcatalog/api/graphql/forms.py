@@ -56,11 +56,41 @@ def _form(info: GraphQLResolveInfo, urn: str) -> dict[str, Any]:
                     if p.get("structuredPropertyParams")
                     else None
                 ),
+                **_newer_params(info, p),
             }
             for p in raw.get("prompts") or []
         ]
         form_info = {**raw, "type": raw.get("type") or "COMPLETION", "prompts": prompts}
     return {"urn": urn, "type": "FORM", "info": form_info}
+
+
+def _newer_params(info: GraphQLResolveInfo, prompt: dict[str, Any]) -> dict[str, Any]:
+    """Ownership, glossary-term and domain prompt params, with their URNs resolved to entities."""
+    loader = loader_of(info)
+
+    def refs(urns: list[str] | None) -> list[Any] | None:
+        return None if urns is None else [r for u in urns if (r := loader.ref(u)) is not None]
+
+    def urns(values: list[str] | None) -> list[dict[str, str]] | None:
+        return None if values is None else [{"urn": u} for u in values]
+
+    owners, terms, domains = (prompt.get(k) for k in ("ownershipParams", "glossaryTermsParams", "domainParams"))
+    out: dict[str, Any] = {"ownershipParams": None, "glossaryTermsParams": None, "domainParams": None}
+    if owners is not None:
+        out["ownershipParams"] = {
+            "cardinality": owners.get("cardinality") or "MULTIPLE",
+            "allowedOwners": refs(owners.get("allowedOwners")),
+            "allowedOwnershipTypes": urns(owners.get("allowedOwnershipTypes")),
+        }
+    if terms is not None:
+        out["glossaryTermsParams"] = {
+            "cardinality": terms.get("cardinality") or "MULTIPLE",
+            "allowedTerms": refs(terms.get("allowedTerms")),
+            "allowedTermGroups": urns(terms.get("allowedTermGroups")),
+        }
+    if domains is not None:
+        out["domainParams"] = {"allowedDomains": refs(domains.get("allowedDomains"))}
+    return out
 
 
 def resolve_structured_properties(ref: EntityRef, info: GraphQLResolveInfo) -> dict[str, Any] | None:
