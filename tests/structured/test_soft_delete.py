@@ -98,3 +98,16 @@ def test_soft_deleted_definition_cannot_be_changed_until_restored(server, shade)
     client._graph.emit(MetadataChangeProposalWrapper(entityUrn=prop, aspect=models.StatusClass(removed=False)))
     client._graph.emit(MetadataChangeProposalWrapper(entityUrn=prop, aspect=definition))
     assert client._graph.get_aspect(prop, models.StructuredPropertyDefinitionClass).displayName == "Renamed"
+
+
+def test_search_rebuild_keeps_values_of_soft_deleted_definitions_out(server, shade) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    client, prop, _field, word, value, group = shade
+    client._graph.soft_delete_entity(prop)
+    command = [sys.executable, "-m", "mlcatalog", "search", "rebuild", "--database", server.database_url]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert set(map(str, client.search.get_urns(query=value))) == set()
+    assert set(map(str, client.search.get_urns(query=word))) == {group}
