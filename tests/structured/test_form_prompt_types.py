@@ -148,3 +148,40 @@ def test_unknown_prompt_type_is_refused_naming_the_field(server) -> None:  # typ
     reply = _ingest(server, form, "formInfo", {"name": "Bad", "prompts": [{"id": unique("p"), "title": "P", "type": "BOGUS"}]})
     assert reply.status_code == 422 and "formInfo.prompts[0].type" in reply.text and "BOGUS" in reply.text
     assert stored(server, form, "formInfo") is None
+
+
+CREATE = """
+mutation c($input: CreateFormInput!) { createForm(input: $input) { urn info { name type prompts {
+  id type required ownershipParams { cardinality allowedOwnershipTypes { urn } } domainParams { allowedDomains { urn } } } } } }
+"""
+REMOVE = "mutation r($input: BatchRemoveFormInput!) { batchRemoveForm(input: $input) }"
+
+
+def test_create_form_through_graphql_then_assign_and_remove_it(server) -> None:  # type: ignore[no-untyped-def]
+    graph = DataHubClient(server=server.url)._graph
+    form_id, domain = unique("gql"), f"urn:li:domain:{unique('d')}"
+    prompts = [
+        {"id": f"{form_id}-owner", "title": "Owner", "type": "OWNERSHIP", "required": True,
+         "ownershipParams": {"allowedOwnershipTypes": [TECHNICAL]}},
+        {"id": f"{form_id}-domain", "title": "Domain", "type": "DOMAIN", "domainParams": {"allowedDomains": [domain]}},
+    ]  # fmt: skip
+    created = graphql(
+        server, CREATE, {"input": {"id": form_id, "name": "By GraphQL", "type": "VERIFICATION", "prompts": prompts}}
+    )
+    form = created["createForm"]
+    assert form["urn"] == f"urn:li:form:{form_id}" and form["info"]["type"] == "VERIFICATION"
+    assert [(p["type"], p["required"]) for p in form["info"]["prompts"]] == [("OWNERSHIP", True), ("DOMAIN", False)]
+    assert form["info"]["prompts"][0]["ownershipParams"] == {
+        "cardinality": "MULTIPLE",
+        "allowedOwnershipTypes": [{"urn": TECHNICAL}],
+    }
+    assert stored(server, form["urn"], "formInfo")["actors"] == {"owners": True}
+
+    group = f"urn:li:mlModelGroup:(urn:li:dataPlatform:mlflow,{unique('gq')},PROD)"
+    graph.emit(MetadataChangeProposalWrapper(entityUrn=group, aspect=models.StatusClass(removed=False)))
+    graphql(server, ASSIGN, {"input": {"formUrn": form["urn"], "entityUrns": [group]}})
+    assert _open(server, group, form["urn"]) == ["owner", "domain"]
+    _emit(graph, group, models.OwnershipClass(owners=[_owner("cy", models.OwnershipTypeClass.TECHNICAL_OWNER)]))
+    assert _open(server, group, form["urn"]) is None  # the optional domain prompt does not block it
+    assert graphql(server, REMOVE, {"input": {"formUrn": form["urn"], "entityUrns": [group]}})["batchRemoveForm"] is True
+    assert stored(server, group, "forms") == {"incompleteForms": [], "completedForms": [], "verifications": []}

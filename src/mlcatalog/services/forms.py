@@ -240,6 +240,20 @@ def assigned_explicitly(record: AspectRecord | None, form: str) -> dict[str, Any
     return {"properties": with_explicit(record, before | {form})}
 
 
+def without_form(record: AspectRecord | None, form: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The ``forms`` value and system metadata once ``form`` is taken off (``batchRemoveForm``), or None
+    when it is not there. A rule that still matches assigns it again, as DataHub's next evaluation would."""
+    if record is None or form not in _form_urns(record.value):
+        return None
+    value = {
+        **record.value,
+        **{k: [a for a in record.value.get(k) or [] if a.get("urn") != form] for k in ("incompleteForms", "completedForms")},
+        "verifications": [v for v in record.value.get("verifications") or [] if v.get("form") != form],
+    }
+    explicit = {u for u in _properties(record).get(EXPLICIT_KEY, "").split(",") if u and u != form}
+    return value, {"properties": with_explicit(record, explicit)}
+
+
 def _properties(record: AspectRecord | None) -> dict[str, str]:
     return dict(((record.system_metadata or {}).get("properties") or {}) if record else {})
 

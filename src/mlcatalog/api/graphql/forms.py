@@ -41,7 +41,7 @@ def _property(info: GraphQLResolveInfo, urn: str) -> dict[str, Any]:
     return {"urn": urn, "type": "STRUCTURED_PROPERTY", "exists": bool(ref and ref.exists), "definition": converted}
 
 
-def _form(info: GraphQLResolveInfo, urn: str) -> dict[str, Any]:
+def form_entity(info: GraphQLResolveInfo, urn: str) -> dict[str, Any]:
     ref = loader_of(info).ref(urn)
     raw = ref.aspect("formInfo") if ref is not None else None
     form_info = None
@@ -114,12 +114,12 @@ def resolve_forms(ref: EntityRef, info: GraphQLResolveInfo) -> dict[str, Any] | 
         return None
 
     def association(a: dict[str, Any]) -> dict[str, Any]:
-        return {**a, "form": _form(info, a["urn"]), "associatedUrn": ref.urn}
+        return {**a, "form": form_entity(info, a["urn"]), "associatedUrn": ref.urn}
 
     return {
         "incompleteForms": [association(a) for a in value.get("incompleteForms") or []],
         "completedForms": [association(a) for a in value.get("completedForms") or []],
-        "verifications": [{**v, "form": _form(info, v["form"])} for v in value.get("verifications") or []],
+        "verifications": [{**v, "form": form_entity(info, v["form"])} for v in value.get("verifications") or []],
     }
 
 
