@@ -166,3 +166,9 @@ def main(args: argparse.Namespace) -> int:
 
         write_results(RESULTS, "postgres", body, PREAMBLE)
     return 0
+
+
+if __name__ == "__main__":  # ``python -m bench.postgres`` works as well as ``python -m bench postgres``
+    from bench.__main__ import main as run_suite
+
+    sys.exit(run_suite(["postgres", *sys.argv[1:]]))
