@@ -131,7 +131,7 @@ def report(all_figures: list[Figures], args: argparse.Namespace, elapsed: float,
         "models) with properties, owners, tags and lineage; the server adds key aspects; first half loaded "
         f"through 1 server, second half through 3; {args.clients} loader processes, ~{args.batch_units * 7} "
         f"proposals a request; reads: {args.readers} concurrent readers, {args.samples} timed requests each figure",
-        f"- command: `python -m bench postgres {' '.join(sys.argv[2:])}`",
+        f"- command: `python -m bench postgres {' '.join(a for a in sys.argv[1:] if a != 'postgres')}`",
         "",
         "| figure | " + " | ".join(f.backend for f in all_figures) + " |",
         "|---|" + "---|" * len(all_figures),
