@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, select, tuple_, update
+from sqlalchemy import Connection, bindparam, delete, select, tuple_, update
 
 from mlcatalog.store.base import AspectRecord, ChangeRecord, Edge, RunAspect, SearchDocument, TimeseriesRecord
 from mlcatalog.store.sql import search, tables, timeseries
@@ -20,8 +20,6 @@ _E = tables.edges
 # (and its cache key) cost more CPU than running it. Bind names differ from column names
 # because INSERT/UPDATE reserve those for their VALUES/SET clauses.
 _IS_URN, _IS_ASPECT = _A.c.urn == bindparam("k_urn"), _A.c.aspect == bindparam("k_aspect")
-_LATEST = select(_A).where(_IS_URN, _IS_ASPECT, _A.c.version == 0).with_for_update()
-_MAX_VERSION = select(func.max(_A.c.version)).where(_IS_URN, _IS_ASPECT)
 _DELETE_ASPECT = delete(_A).where(_IS_URN, _IS_ASPECT)
 _DELETE_ENTITY = delete(_A).where(_IS_URN)
 _DELETE_EDGES_FROM = delete(_E).where(_E.c.source_urn == bindparam("k_urn"))
@@ -57,23 +55,29 @@ class SqlWriteTransaction:
             self._rows.load(self._sql(), wanted, lock=not self.is_sqlite)
 
     def flush(self) -> None:
-        """Send the held writes (before commit, and before any statement that must see them)."""
-        if self._pending:
-            self._pending.flush(self.conn)
+        """Send every held write, search documents included: just before commit."""
+        self._sql()
         if self._documents:
             documents, self._documents = self._documents, {}
             search.delete_documents(self.conn, [urn for urn, doc in documents.items() if doc is None], self.is_sqlite)
             search.put_documents(self.conn, [doc for doc in documents.values() if doc is not None], self.is_sqlite)
 
     def _sql(self) -> Connection:
-        """The connection, once the held writes are sent: for statements that read or change their tables."""
-        self.flush()
+        """The connection, once the held rows are sent: for statements that read or change their tables.
+        Search documents stay held: nothing in a write transaction reads the search tables."""
+        if self._pending:
+            self._pending.flush(self.conn)
         return self.conn
 
+    def _load(self, urn: str) -> None:
+        """Reads of an entity not prefetched load all of it: hooks read several aspects of the same few
+        entities (a property definition for every entity holding a value), so later reads are free."""
+        if not self._rows.loaded(urn):
+            self.prefetch([urn])
+
     def latest_aspects(self, urn: str) -> dict[str, AspectRecord]:
-        if self._rows.loaded(urn):
-            return dict(self._rows.rows[urn])
-        return search.latest_aspects_of(self._sql(), urn)
+        self._load(urn)
+        return dict(self._rows.rows[urn])
 
     def put_search_document(self, document: SearchDocument) -> None:
         self._documents[document.urn] = document  # written with the batch's others at flush
@@ -82,15 +86,12 @@ class SqlWriteTransaction:
         self._documents[urn] = None
 
     def latest(self, urn: str, aspect: str) -> AspectRecord | None:
-        if self._rows.loaded(urn):
-            return self._rows.get(urn, aspect)
-        row = self._sql().execute(_LATEST, {"k_urn": urn, "k_aspect": aspect}).first()
-        return None if row is None else aspect_record(row)
+        self._load(urn)
+        return self._rows.get(urn, aspect)
 
     def max_version(self, urn: str, aspect: str) -> int:
-        if self._rows.loaded(urn):
-            return self._rows.max_version(urn, aspect)
-        return self._sql().execute(_MAX_VERSION, {"k_urn": urn, "k_aspect": aspect}).scalar() or 0
+        self._load(urn)
+        return self._rows.max_version(urn, aspect)
 
     def insert_version(self, record: AspectRecord) -> None:
         self._pending.insert(record)
