@@ -68,6 +68,7 @@ def build_services(settings: Settings) -> Services:
         references=ReferenceService(store, registry, ingest),
         tokens=TokenService(SqlTokenStore(store.db)),
         timeseries=TimeseriesService(store, registry),
+        inline_reads=store.db.can_read_inline,
     )
 
 

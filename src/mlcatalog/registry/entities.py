@@ -22,6 +22,7 @@ from mlcatalog.registry.lineage import EXTRA_RELATIONSHIPS, LINEAGE_OVERRIDES
 from mlcatalog.registry.validation import pegasus_name, validate
 
 MAX_URN_LENGTH = 500  # the URN columns are VARCHAR(500), as on DataHub
+PARSED_CACHE_SIZE = 8192  # recently parsed URNs; a get parses the same URN once per request
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class EntityRegistry:
 
     def __init__(self) -> None:
         self.max_urn_length = MAX_URN_LENGTH
+        self._parsed: dict[str, ParsedUrn] = {}  # shared by bounded copies: validity does not depend on the bound
         self.aspects: dict[str, AspectSpec] = {
             name: _aspect_spec(name, cls) for name, cls in schema_classes.ASPECT_NAME_MAP.items()
         }
@@ -139,6 +141,16 @@ class EntityRegistry:
                 "(MLCATALOG_MAX_URN_LENGTH)",
                 field=field_name,
             )
+        known = self._parsed.get(urn)
+        if known is not None:  # parsing and key validation cost ~0.1 ms; callers get their own key dict
+            return ParsedUrn(known.urn, known.entity, dict(known.key_value))
+        found = self._parse_new(urn, field_name)
+        if len(self._parsed) >= PARSED_CACHE_SIZE:
+            self._parsed.clear()
+        self._parsed[urn] = found
+        return ParsedUrn(found.urn, found.entity, dict(found.key_value))
+
+    def _parse_new(self, urn: str, field_name: str) -> ParsedUrn:
         try:
             parsed = Urn.from_string(urn)
         except Exception as exc:  # the SDK raises several exception types for bad URNs

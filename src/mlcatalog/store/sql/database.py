@@ -8,18 +8,21 @@ with "database is locked" halfway through a batch.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import QueuePool
 
 from mlcatalog.errors import QueryTimeout
 from mlcatalog.store.sql.pool import PoolSettings
+from mlcatalog.store.sql.rawread import RawReader
 from mlcatalog.store.sql.timeouts import install_sqlite_timeout, is_timeout
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -43,6 +46,7 @@ class Database:
         else:
             options = {"options": f"-c statement_timeout={statement_timeout_ms}"} if statement_timeout_ms else {}
             self.engine = create_engine(url, pool_pre_ping=True, connect_args=options, **self.pool.engine_options())
+        self._raw = RawReader(self.engine, self.is_sqlite, statement_timeout_ms / 1000 if statement_timeout_ms else None)
 
     def _sqlite_engine(self, url: str) -> Engine:
         database = self.url.database
@@ -73,6 +77,18 @@ class Database:
         with self._timeouts(), self.engine.connect() as conn, conn.begin():
             yield conn
 
+    def can_read_inline(self) -> bool:
+        """SQLite with an idle pooled connection: a point read needs no thread and will not wait for one."""
+        pool = self.engine.pool
+        return self.is_sqlite and isinstance(pool, QueuePool) and pool.checkedin() > 0
+
+    def fetch(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """One plain-SQL statement (``?`` placeholders) on a pooled DBAPI connection: the hot reads."""
+        try:
+            return self._raw.rows(sql, params)
+        except TimeoutError as exc:
+            raise self._timeout() from exc
+
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction; committed on normal exit, rolled back on any exception."""
@@ -89,10 +105,13 @@ class Database:
         except OperationalError as exc:
             if not is_timeout(exc):
                 raise
-            raise QueryTimeout(
-                f"query cancelled after statement_timeout_ms={self.statement_timeout_ms} "
-                "(MLCATALOG_STATEMENT_TIMEOUT_MS); narrow the request"
-            ) from exc
+            raise self._timeout() from exc
+
+    def _timeout(self) -> QueryTimeout:
+        return QueryTimeout(
+            f"query cancelled after statement_timeout_ms={self.statement_timeout_ms} "
+            "(MLCATALOG_STATEMENT_TIMEOUT_MS); narrow the request"
+        )
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision of every Alembic branch (features add their own).
