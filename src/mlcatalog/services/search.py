@@ -15,10 +15,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from datahub.ingestion.graph.client import entity_type_to_graphql
-
 from mlcatalog.errors import InvalidInput
 from mlcatalog.registry.entities import EntityRegistry
+from mlcatalog.registry.graphql_names import graphql_entity_type
 from mlcatalog.services.search_index import date_millis
 from mlcatalog.store.base import Criterion, SearchHit, SearchPage, SearchQuery, Store, TextUnit
 
@@ -95,7 +94,7 @@ class SearchService:
     def __init__(self, store: Store, registry: EntityRegistry) -> None:
         self.store = store
         self.registry = registry
-        self.by_graphql = {entity_type_to_graphql(name): name for name in registry.entities}
+        self.by_graphql = {graphql_entity_type(name): name for name in registry.entities}
 
     def search(self, request: SearchRequest) -> SearchPage:
         return self.store.search(self.compile(request))

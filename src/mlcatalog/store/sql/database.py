@@ -13,16 +13,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import QueuePool
 
 from mlcatalog.errors import QueryTimeout
 from mlcatalog.store.sql.pool import PoolSettings
 from mlcatalog.store.sql.rawread import RawReader
+from mlcatalog.store.sql.revisions import script_heads
 from mlcatalog.store.sql.timeouts import install_sqlite_timeout, is_timeout
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -119,7 +118,13 @@ class Database:
         Several servers starting together on one database would otherwise run the same migration
         at once and fail on each other's tables; they take turns instead (an advisory lock on
         PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) and the later ones find nothing left to do.
+        A database already at every head is left alone without loading Alembic (faster restarts).
         """
+        if self.at_heads():
+            return
+        from alembic import command
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.connect() as conn:
@@ -129,6 +134,18 @@ class Database:
             config.attributes["connection"] = conn
             command.upgrade(config, "heads")
             conn.commit()
+
+    def at_heads(self) -> bool:
+        """Whether the database records exactly the migration files' newest revisions."""
+        heads = script_heads(MIGRATIONS / "versions")
+        if heads is None:
+            return False
+        try:
+            with self.engine.connect() as conn:
+                stamped = {row[0] for row in conn.exec_driver_sql("SELECT version_num FROM alembic_version")}
+        except DBAPIError:  # no schema yet
+            return False
+        return stamped == heads
 
     def close(self) -> None:
         self.engine.dispose()
