@@ -68,3 +68,17 @@ def test_parsed_documents_are_shared_and_failures_are_not_kept() -> None:
     for _ in range(2):  # an invalid document is refused every time, with its reason
         errors = query_validator(schema, wrong)
         assert errors and "noSuchField" in errors[0].message
+
+
+def test_sqlite_migrations_run_in_one_transaction(tmp_path: Path) -> None:
+    """Committed step by step, a second server starting at the same moment could plan from a
+    half-migrated schema and repeat a step ("duplicate column name"); one transaction holds it off."""
+    from sqlalchemy import event
+
+    database = Database(f"sqlite:///{tmp_path / 'catalog.db'}")
+    commits: list[object] = []
+    event.listen(database.engine, "commit", commits.append)
+    database.migrate()
+    assert database.at_heads()
+    assert len(commits) == 1
+    database.close()

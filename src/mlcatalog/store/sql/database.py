@@ -131,6 +131,12 @@ class Database:
             conn = conn.execution_options(**{_WRITE_OPTION: True})
             if not self.is_sqlite:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            else:
+                # BEGIN IMMEDIATE now, before Alembic looks: handed a connection already in a
+                # transaction, Alembic runs every step in it. Otherwise, SQLite DDL counting as
+                # non-transactional to Alembic, it commits after each step, and a second server
+                # could plan from a half-migrated schema and repeat a step ("duplicate column").
+                conn.exec_driver_sql("SELECT 1")
             config.attributes["connection"] = conn
             command.upgrade(config, "heads")
             conn.commit()
