@@ -73,12 +73,9 @@ def test_view_filter_and_types_apply_with_the_query_filter(server) -> None:  # t
     counts = {a["value"]: a["count"] for a in facets["aggregateAcrossEntities"]["facets"][0]["aggregations"]}
     assert counts == {"urn:li:dataPlatform:mlflow": 1, "urn:li:dataPlatform:sagemaker": 1}
 
-    either = _view(
-        client,
-        unique("scope"),
-        [],
-        [[CriterionClass(field="tags", values=["urn:li:tag:nlp"])], [CriterionClass(field="platform", values=["urn:li:dataPlatform:sagemaker"])]],
-    )
+    nlp_tag = CriterionClass(field="tags", values=["urn:li:tag:nlp"])
+    sagemaker = CriterionClass(field="platform", values=["urn:li:dataPlatform:sagemaker"])
+    either = _view(client, unique("scope"), [], [[nlp_tag], [sagemaker]])
     assert _urns(server, SEARCH, w, viewUrn=either) == {nlp, pii_sagemaker}
 
 

@@ -179,10 +179,8 @@ class SearchService:
         definition = record.value.get("definition") or {}
         types = [{"field": "_entityType", "values": list(definition.get("entityTypes") or [])}]
         raw = definition.get("filter") or {}
-        if raw.get("or"):
-            groups = [list(g.get("and") or []) for g in raw["or"]]
-        else:
-            groups = [list(raw.get("criteria") or [])]
+        or_groups = raw.get("or") or [{"and": raw.get("criteria") or []}]
+        groups = [list(g.get("and") or []) for g in or_groups]
         return [[*(types if types[0]["values"] else []), *g] for g in groups]
 
     def entity_type(self, value: str, field_name: str) -> str:
