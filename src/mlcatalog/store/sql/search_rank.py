@@ -1,8 +1,9 @@
 """Relevance pages as disjoint tiers read in order, stopping once the page is full.
 
-Tiers: 0 the exact name; 1 every word in the name; 2 every word somewhere; 3 all words but one
-(three words or more); 4 some words (so a word that matches nothing never empties the result). Within a tier the text
-score orders (bm25 on SQLite, ts_rank on PostgreSQL): names over descriptions over the rest.
+Tiers: 0 the exact name; 1 every word in the name; 2 every word somewhere; 3 every word but one
+(queries of three words or more); 4 some words (so a word that matches nothing never empties the
+result). Within a tier the text score orders (bm25 on SQLite, ts_rank on PostgreSQL): names over
+descriptions over the rest.
 
 SQLite ranks a tier exactly when it has at most ``RANK_WINDOW`` matches. A larger tier (a common
 word in a large catalog) is ranked over its first ``RANK_WINDOW`` matches in index order, and the
@@ -82,7 +83,12 @@ def _pg_tiers(sql: SearchSql) -> list[_Tier]:
         _Tier(sql.from_pg(name_q), f"{base} AND NOT {exact}", score),
         _Tier(sql.from_pg(all_q), f"{base} AND NOT {exact} AND NOT {in_name}", score),
     ]
-    if len(sql.q.units) > 1:
+    if len(sql.q.units) > 2:
+        but_one = sql.all_but_one_text()
+        in_but_one = f"d.tsv @@ to_tsquery('english', {p(but_one)})"
+        tiers.append(_Tier(sql.from_pg(but_one), f"{base} AND NOT {in_all}", score))
+        tiers.append(_Tier(sql.from_pg(any_q), f"{base} AND NOT {in_but_one}", score))
+    elif len(sql.q.units) == 2:
         tiers.append(_Tier(sql.from_pg(any_q), f"{base} AND NOT {in_all}", score))
     return tiers
 

@@ -117,8 +117,11 @@ class SearchSql:
 
     def all_but_one_text(self) -> str:
         """Every word but (any) one: the matches a single missing or mistyped word would otherwise demote."""
-        units = [fts5_unit(u, False) for u in self.q.units]
-        return " OR ".join("(" + " AND ".join(units[:i] + units[i + 1 :]) + ")" for i in range(len(units)))
+        if self.is_sqlite:
+            units, glue, either = [fts5_unit(u, False) for u in self.q.units], " AND ", " OR "
+        else:
+            units, glue, either = [tsquery_unit(u) for u in self.q.units], " & ", " | "
+        return either.join("(" + glue.join(units[:i] + units[i + 1 :]) + ")" for i in range(len(units)))
 
     def name_text(self, boost: bool = True) -> str | None:
         """Every word in the name band."""
