@@ -50,7 +50,11 @@ SORT_FIELDS = {
     "lastOperationTime": "modified",
 }
 BROWSE_SEPARATOR = "\u241f"
+<<<<<<< HEAD
 VIEW_ASPECT = "dataHubViewInfo"
+=======
+STRUCTURED_PREFIX = "structuredProperties."
+>>>>>>> main
 _QUERY_TOKEN = re.compile(r'(?P<field>[A-Za-z_][\w.]*):(?P<value>"[^"]*"|\S+)|"(?P<phrase>[^"]*)"?|(?P<word>\S+)')
 _WORD = re.compile(r"[^\W_]+")
 _OPERATORS = {"AND", "OR", "NOT", "&&", "||"}
@@ -211,6 +215,7 @@ class SearchService:
         name = FIELD_ALIASES.get(name, name)
         if name in {"_entityType", "entityType", "_index"}:
             values = [self.entity_type(v, f"{where}.values") for v in values]
+        self._refuse_soft_deleted_property(name, where)
         if condition in {"GREATER_THAN", "GREATER_THAN_OR_EQUAL_TO", "LESS_THAN", "LESS_THAN_OR_EQUAL_TO"}:
             values = [str(m) if (m := date_millis(v)) is not None else v for v in values]  # dates compare as millis
             for value in values[:1]:
@@ -220,6 +225,15 @@ class SearchService:
                     message = f"{where}.values: {condition} needs a number, got {value!r}"
                     raise InvalidInput(message, field=f"{where}.values") from exc
         return Criterion(name, condition, tuple(values), bool(raw.get("negated")))
+
+    def _refuse_soft_deleted_property(self, name: str, where: str) -> None:
+        """As DataHub: a filter on a soft-deleted structured property is refused, not silently empty."""
+        if not name.startswith(STRUCTURED_PREFIX):
+            return
+        urn = "urn:li:structuredProperty:" + name.removeprefix(STRUCTURED_PREFIX).removesuffix(".delimited")
+        if self.store.removed_among([urn]):
+            message = f"{where}.field: cannot filter on soft-deleted structured property {urn}"
+            raise InvalidInput(message, field=f"{where}.field")
 
     def _sort(self, sort: dict[str, Any] | None) -> tuple[str, bool]:
         if not sort:
