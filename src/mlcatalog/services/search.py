@@ -50,11 +50,8 @@ SORT_FIELDS = {
     "lastOperationTime": "modified",
 }
 BROWSE_SEPARATOR = "\u241f"
-<<<<<<< HEAD
 VIEW_ASPECT = "dataHubViewInfo"
-=======
 STRUCTURED_PREFIX = "structuredProperties."
->>>>>>> main
 _QUERY_TOKEN = re.compile(r'(?P<field>[A-Za-z_][\w.]*):(?P<value>"[^"]*"|\S+)|"(?P<phrase>[^"]*)"?|(?P<word>\S+)')
 _WORD = re.compile(r"[^\W_]+")
 _OPERATORS = {"AND", "OR", "NOT", "&&", "||"}
