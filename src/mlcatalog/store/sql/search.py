@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, bindparam, select, text
 
 from mlcatalog.store.base import AspectRecord, SearchDocument, SearchHit, SearchPage, SearchQuery
 from mlcatalog.store.sql import tables
@@ -26,16 +26,32 @@ TOTAL_CAP = 10_000  # totals above this are reported as this (as Elasticsearch's
 # --- writes (called inside the ingest transaction) ---
 
 
+_FIND = text("SELECT id FROM search_document WHERE urn = :urn")
+_DELETE_FTS = text("DELETE FROM search_fts WHERE rowid = :id")
+_DELETE_DOC = text("DELETE FROM search_document WHERE id = :id")
+_DELETE_FIELDS = text("DELETE FROM search_field WHERE urn = :urn")
+_INSERT_DOC = text(
+    "INSERT INTO search_document (urn, entity_type, name, name_lc, removed, last_modified, name_text, desc_text,"
+    " other_text) VALUES (:urn, :entity_type, :name, :name_lc, :removed, :last_modified, :name_text, :desc_text,"
+    " :other_text) RETURNING id"
+)
+_INSERT_FTS = text("INSERT INTO search_fts (rowid, name, description, other, facets) VALUES (:id, :n, :d, :o, :f)")
+_INSERT_FIELDS = "INSERT INTO search_field (urn, field, value_lc, value, num) VALUES "
+
+
 def delete_document(conn: Connection, urn: str, is_sqlite: bool) -> None:
+    row = conn.execute(_FIND, {"urn": urn}).first()
+    if row is None:  # a new entity: nothing to delete (fields exist only beside their document)
+        return
     if is_sqlite:
-        row = conn.execute(text("SELECT id FROM search_document WHERE urn = :urn"), {"urn": urn}).first()
-        if row is not None:
-            conn.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": row.id})
-    conn.execute(text("DELETE FROM search_document WHERE urn = :urn"), {"urn": urn})
-    conn.execute(text("DELETE FROM search_field WHERE urn = :urn"), {"urn": urn})
+        conn.execute(_DELETE_FTS, {"id": row.id})
+    conn.execute(_DELETE_DOC, {"id": row.id})
+    conn.execute(_DELETE_FIELDS, {"urn": urn})
 
 
 def put_document(conn: Connection, doc: SearchDocument, is_sqlite: bool) -> None:
+    """Replace the entity's document; statements are prepared once and field rows go straight to the
+    driver, since indexing runs inside every write transaction."""
     delete_document(conn, doc.urn, is_sqlite)
     values = {
         "urn": doc.urn,
@@ -48,35 +64,19 @@ def put_document(conn: Connection, doc: SearchDocument, is_sqlite: bool) -> None
         "desc_text": doc.desc_text,
         "other_text": doc.other_text,
     }
-    insert = (
-        "INSERT INTO search_document (urn, entity_type, name, name_lc, removed, last_modified, name_text, desc_text,"
-        " other_text) VALUES (:urn, :entity_type, :name, :name_lc, :removed, :last_modified, :name_text, :desc_text,"
-        " :other_text) RETURNING id"
-    )
-    doc_id = conn.execute(text(insert), values).scalar_one()
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    doc_id = conn.execute(_INSERT_DOC, values).scalar_one()
+    rows: dict[tuple[str, str], tuple[Any, ...]] = {}
     for item in doc.fields:
         value = item.value[:1000]
-        rows.setdefault(
-            (item.field, value.lower()),
-            {"urn": doc.urn, "field": item.field, "value_lc": value.lower(), "value": value, "num": item.num},
-        )
+        key = (item.field, value.lower())
+        if key not in rows:
+            rows[key] = (doc.urn, item.field, key[1], value, item.num)
     if is_sqlite:
-        conn.execute(
-            text("INSERT INTO search_fts (rowid, name, description, other, facets) VALUES (:id, :n, :d, :o, :f)"),
-            {
-                "id": doc_id,
-                "n": doc.name_text,
-                "d": doc.desc_text,
-                "o": doc.other_text,
-                "f": document_tokens(doc.entity_type, list(rows)),
-            },
-        )
+        tokens = document_tokens(doc.entity_type, list(rows))
+        conn.execute(_INSERT_FTS, {"id": doc_id, "n": doc.name_text, "d": doc.desc_text, "o": doc.other_text, "f": tokens})
     if rows:
-        conn.execute(
-            text("INSERT INTO search_field (urn, field, value_lc, value, num) VALUES (:urn, :field, :value_lc, :value, :num)"),
-            list(rows.values()),
-        )
+        marks = "(?, ?, ?, ?, ?)" if is_sqlite else "(%s, %s, %s, %s, %s)"
+        conn.exec_driver_sql(_INSERT_FIELDS + marks, list(rows.values()))
 
 
 def clear_index(conn: Connection, is_sqlite: bool) -> None:
@@ -86,8 +86,11 @@ def clear_index(conn: Connection, is_sqlite: bool) -> None:
         conn.execute(text("DELETE FROM search_fts"))
 
 
+_LATEST_OF = select(_A).where(_A.c.urn == bindparam("urn"), _A.c.version == 0)  # built once: runs on every write
+
+
 def latest_aspects_of(conn: Connection, urn: str) -> dict[str, AspectRecord]:
-    rows = conn.execute(select(_A).where(_A.c.urn == urn, _A.c.version == 0)).all()
+    rows = conn.execute(_LATEST_OF, {"urn": urn}).all()
     return {row.aspect: aspect_record(row) for row in rows}
 
 
