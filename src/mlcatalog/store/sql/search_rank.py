@@ -1,6 +1,7 @@
 """Relevance pages as disjoint tiers read in order, stopping once the page is full.
 
-Tiers: 0 the exact name; 1 every word in the name; 2 every word somewhere; 3 every word but one
+Tiers: 0 the exact name; 1 every word in the name; 2 every word somewhere (1 and 2 are one tier for a
+one-word query, ordered by the score, whose name weight puts name matches first); 3 every word but one
 (queries of three words or more); 4 some words (so a word that matches nothing never empties the
 result). Within a tier the text score orders (bm25 on SQLite, ts_rank on PostgreSQL): names over
 descriptions over the rest.
@@ -56,7 +57,10 @@ def _sqlite_tiers(sql: SearchSql) -> list[_Tier]:
     all_plain, name_plain, exact = sql.all_text(boost=False), sql.name_text(boost=False), sql.exact_token()
     exprs = [f"({exact}) AND ({any_q})"] if exact else []
     not_exact = f" NOT ({exact})" if exact else ""
-    exprs += [f"({name_q}){not_exact}", f"(({all_q}) NOT ({name_plain})){not_exact}"]
+    if len(sql.q.units) == 1:  # one word: bm25's name weight orders name matches first, no tier needed
+        exprs.append(f"({any_q}){not_exact}")
+    else:
+        exprs += [f"({name_q}){not_exact}", f"(({all_q}) NOT ({name_plain})){not_exact}"]
     if len(sql.q.units) > 2:
         but_one = sql.all_but_one_text()
         exprs += [f"({but_one}) NOT ({all_plain})", f"({any_q}) NOT ({but_one})"]
@@ -78,11 +82,12 @@ def _pg_tiers(sql: SearchSql) -> list[_Tier]:
     in_all = f"d.tsv @@ to_tsquery('english', {p(all_q)})"
     score = f"-ts_rank({PG_WEIGHTS}, d.tsv, tq, 1)"
     base = sql.where_sql
-    tiers = [
-        _Tier(sql.from_pg(any_q), f"{base} AND {exact}", score),
-        _Tier(sql.from_pg(name_q), f"{base} AND NOT {exact}", score),
-        _Tier(sql.from_pg(all_q), f"{base} AND NOT {exact} AND NOT {in_name}", score),
-    ]
+    tiers = [_Tier(sql.from_pg(any_q), f"{base} AND {exact}", score)]
+    if len(sql.q.units) == 1:
+        tiers.append(_Tier(sql.from_pg(any_q), f"{base} AND NOT {exact}", score))
+    else:
+        tiers.append(_Tier(sql.from_pg(name_q), f"{base} AND NOT {exact}", score))
+        tiers.append(_Tier(sql.from_pg(all_q), f"{base} AND NOT {exact} AND NOT {in_name}", score))
     if len(sql.q.units) > 2:
         but_one = sql.all_but_one_text()
         in_but_one = f"d.tsv @@ to_tsquery('english', {p(but_one)})"
