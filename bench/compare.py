@@ -144,6 +144,8 @@ section of its size. Every system runs on the same workload (`bench/workload.py`
 machine, in the same run. mlcatalog is driven through the official acryl-datahub SDK over HTTP
 on 127.0.0.1, one client at a time. Ratios read "how many times better mlcatalog is" (above 1
 better, below 1 worse); against the raw-SQLite floor they show what the server layers cost.
+The last section, scale-out on PostgreSQL beside SQLite, is replaced by
+`python -m bench postgres --write-results`.
 """
 
 

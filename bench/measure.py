@@ -84,6 +84,19 @@ def size_mb(*paths: Path) -> float:
     return total / 1e6
 
 
+def database_mb(database_url: str) -> float:
+    """Bytes on disk of a catalog: the SQLite file with its journals, or the PostgreSQL database."""
+    if database_url.startswith("sqlite:///"):
+        return size_mb(Path(database_url.removeprefix("sqlite:///")))
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        size = conn.execute(text("SELECT pg_database_size(current_database())")).scalar() or 0
+    engine.dispose()
+    return float(size) / 1e6
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -153,11 +153,18 @@ def section(size: int, header: str, results: dict[str, Results]) -> str:
     )
 
 
-def write_results(path: Path, size: int, body: str, preamble: str) -> None:
-    """Replace this size's section of RESULTS.md and keep the other sizes'."""
-    sections: dict[int, str] = {}
+def write_results(path: Path, size: int | str, body: str, preamble: str) -> None:
+    """Replace one section of RESULTS.md (a size of ``bench compare``, or a named suite's) and keep the rest.
+
+    Sections start with ``<!-- size N -->`` or ``<!-- NAME -->``; sizes come first, in order.
+    """
+    sections: dict[str, str] = {}
     if path.exists():
-        for match in re.finditer(r"<!-- size (\d+) -->.*?(?=<!-- size \d+ -->|\Z)", path.read_text(), re.DOTALL):
-            sections[int(match.group(1))] = match.group(0).strip()
-    sections[size] = body.strip()
-    path.write_text(preamble.strip() + "\n\n" + "\n\n".join(sections[key] for key in sorted(sections)) + "\n")
+        for match in re.finditer(r"<!-- ([\w ]+) -->.*?(?=<!-- [\w ]+ -->|\Z)", path.read_text(), re.DOTALL):
+            sections[match.group(1)] = match.group(0).strip()
+    sections[f"size {size}" if isinstance(size, int) else size] = body.strip()
+
+    def order(key: str) -> tuple[int, int, str]:
+        return (0, int(key[5:]), "") if key.startswith("size ") and key[5:].isdigit() else (1, 0, key)
+
+    path.write_text(preamble.strip() + "\n\n" + "\n\n".join(sections[key] for key in sorted(sections, key=order)) + "\n")

@@ -17,7 +17,18 @@ from typing import Any
 import requests
 
 from bench.context import Context
-from bench.measure import Figure, Results, free_port, latencies, percentiles, rate, rss_mb, size_mb, timed, wait_until
+from bench.measure import (
+    Figure,
+    Results,
+    database_mb,
+    free_port,
+    latencies,
+    percentiles,
+    rate,
+    rss_mb,
+    timed,
+    wait_until,
+)
 
 SEARCH_QUERY = """query bench($input: SearchAcrossEntitiesInput!) {
   searchAcrossEntities(input: $input) { total searchResults { entity { urn } } }
@@ -84,7 +95,7 @@ def run(ctx: Context) -> Results:
     try:
         results["server RSS idle"] = Figure(server.rss_mb, "MB")
         results.update(_ingest(ctx, server.url))
-        results["database size"] = Figure(_database_mb(database_url), "MB")
+        results["database size"] = Figure(database_mb(database_url), "MB")
         results.update(_reads(ctx, server.url))
         results["server RSS after load"] = Figure(server.rss_mb, "MB")
     finally:
@@ -169,15 +180,3 @@ def _reason(exc: Exception) -> str:
     the server lacks the field, refused the query or timed out."""
     message = " ".join(str(exc).split()).replace("|", "/")[:160]  # it lands in a Markdown table cell
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-
-
-def _database_mb(database_url: str) -> float:
-    if database_url.startswith("sqlite:///"):
-        return size_mb(Path(database_url.removeprefix("sqlite:///")))
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(database_url)
-    with engine.connect() as conn:
-        size = conn.execute(text("SELECT pg_database_size(current_database())")).scalar() or 0
-    engine.dispose()
-    return size / 1e6

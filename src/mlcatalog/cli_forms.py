@@ -7,6 +7,7 @@ import json
 import click
 
 from mlcatalog.cli_http import call, server_option
+from mlcatalog.services.form_prompts import need
 
 PAGE = 100
 QUERY = """
@@ -14,7 +15,11 @@ query incomplete($input: SearchAcrossEntitiesInput!) {
   searchAcrossEntities(input: $input) {
     total
     searchResults { entity { urn ... on MLModelGroup { name forms { incompleteForms {
-      form { urn info { name prompts { id title required } } } incompletePrompts { id }
+      form { urn info { name prompts { id title required type
+        structuredPropertyParams { structuredProperty { urn } }
+        ownershipParams { allowedOwners { urn } allowedOwnershipTypes { urn } }
+        glossaryTermsParams { allowedTerms { urn } allowedTermGroups { urn } }
+        domainParams { allowedDomains { urn } } } } } incompletePrompts { id }
     } } } } }
   }
 }
@@ -65,13 +70,35 @@ def _print(entity: dict, form_urn: str | None, as_json: bool) -> None:
             continue
         prompts = {p["id"]: p for p in (form.get("info") or {}).get("prompts") or []}
         open_ids = [p["id"] for p in assoc.get("incompletePrompts") or []]
-        required = [prompts[i]["title"] for i in open_ids if prompts.get(i, {}).get("required")]
+        required = [prompts[i] for i in open_ids if prompts.get(i, {}).get("required")]
         if required:
-            missing.append({"form": form["urn"], "name": (form.get("info") or {}).get("name"), "missing": required})
+            missing.append(
+                {
+                    "form": form["urn"],
+                    "name": (form.get("info") or {}).get("name"),
+                    "missing": [p["title"] for p in required],
+                    "needs": [{"prompt": p["title"], "type": p["type"], "needs": need(_stored(p))} for p in required],
+                }
+            )
     if not missing:
         return
     if as_json:
         click.echo(json.dumps({"urn": entity["urn"], "forms": missing}))
     else:
         for item in missing:
-            click.echo(f"{entity['urn']}\t{item['name']}\tmissing: {', '.join(item['missing'])}")
+            needs = ", ".join(f"{n['prompt']} ({n['needs']})" for n in item["needs"])
+            click.echo(f"{entity['urn']}\t{item['name']}\tmissing: {needs}")
+
+
+def _stored(prompt: dict) -> dict:
+    """A prompt from GraphQL back in formInfo's stored shape (URNs instead of entities)."""
+
+    def urns(entities: list | None) -> list[str] | None:
+        return None if entities is None else [e["urn"] for e in entities]
+
+    params = {
+        key: {field: urns(value) for field, value in (prompt.get(key) or {}).items()} if prompt.get(key) else None
+        for key in ("ownershipParams", "glossaryTermsParams", "domainParams")
+    }
+    structured = (prompt.get("structuredPropertyParams") or {}).get("structuredProperty")
+    return {"type": prompt.get("type"), "structuredPropertyParams": structured, **params}

@@ -26,7 +26,9 @@ def rebuild(database_url: str | None) -> None:
     store = open_store(settings.database_url)
     started = time.monotonic()
     try:
-        written = store.rebuild_search(SearchIndex(get_registry()).document)
+        index = SearchIndex(get_registry())
+        hidden = frozenset(store.history.removed_urns("urn:li:structuredProperty:"))  # soft-deleted definitions
+        written = store.rebuild_search(lambda urn, aspects: index.document(urn, aspects, hidden))
     finally:
         store.close()
     click.echo(f"search index rebuilt: {written} entities in {time.monotonic() - started:.1f}s")

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from sqlalchemy.engine import make_url
 
 from mlcatalog.settings import Settings
+
+if TYPE_CHECKING:
+    from mlcatalog.services.transfer import TransferSummary
 
 _DATABASE = click.option(
     "--database",
@@ -19,6 +23,14 @@ _DATABASE = click.option(
 )
 
 
+def _counts(summary: TransferSummary) -> str:
+    tables = summary.tables
+    return (
+        f"{summary.rows} aspect rows of {summary.entities} entities, {tables.get('timeseries', 0)} timeseries points, "
+        f"{tables.get('ingestionRunAspect', 0)} ingestion-run records, {tables.get('promotionRule', 0)} promotion rules"
+    )
+
+
 def _shown(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
@@ -27,7 +39,9 @@ def _shown(url: str) -> str:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @_DATABASE
 def export_command(file: Path, database_url: str | None) -> None:
-    """Write every aspect version (with systemMetadata, createdon, createdby) to FILE (.gz compresses)."""
+    """Write the whole catalog to FILE (.gz compresses): every aspect version with systemMetadata, createdon
+    and createdby, timeseries points, ingestion-run records and promotion rules. Indexes are rebuilt by
+    import; the change log, access tokens and webhooks are not exported."""
     from mlcatalog.services.transfer import export_catalog, open_text
     from mlcatalog.store.sql import open_store
 
@@ -41,7 +55,7 @@ def export_command(file: Path, database_url: str | None) -> None:
     finally:
         store.close()
         partial.unlink(missing_ok=True)
-    click.echo(f"exported {summary.rows} aspect rows of {summary.entities} entities from {_shown(settings.database_url)}")
+    click.echo(f"exported {_counts(summary)} from {_shown(settings.database_url)}")
 
 
 @click.command("import")
@@ -67,7 +81,7 @@ def import_command(file: Path, database_url: str | None) -> None:
         raise click.ClickException(f"{file}: {exc.message} (nothing was imported)") from exc
     finally:
         store.close()
-    click.echo(f"imported {summary.rows} aspect rows of {summary.entities} entities into {_shown(settings.database_url)}")
+    click.echo(f"imported {_counts(summary)} into {_shown(settings.database_url)}")
 
 
 def register(main: click.Group) -> None:

@@ -195,7 +195,9 @@ def test_cli_lists_model_groups_missing_required_prompts(server, ruled, ns) -> N
     command = [sys.executable, "-m", "mlcatalog", "forms", "incomplete", "--form", form, "--json", "--server", server.url]
     out = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout
     rows = {row["urn"]: row["forms"] for row in map(json.loads, out.splitlines())}
-    assert rows[groups["match"]] == [{"form": form, "name": "ML governance", "missing": ["Tier"]}]
+    assert [{k: v for k, v in row.items() if k != "needs"} for row in rows[groups["match"]]] == [
+        {"form": form, "name": "ML governance", "missing": ["Tier"]}
+    ]
     assert answered not in rows and groups["other_domain"] not in rows
 
 
@@ -215,3 +217,63 @@ def test_model_group_page_shows_display_names_and_form_completion(server, ruled,
     _set(graph, urn, {f"{PREFIX}{ns}.retention": [30.0], f"{PREFIX}{ns}.tier": ["gold"]})
     page = html.unescape(requests.get(f"{server.url}/entity/{encoded(urn)}", timeout=30).text)
     assert "complete · verified" in page and "Tier (required)" not in page
+
+
+def test_group_that_stops_matching_the_rule_loses_the_form_and_regains_it(server, ruled, ns) -> None:  # type: ignore[no-untyped-def]
+    graph, form, domain, _groups = ruled
+    urn = _group(graph, "mlflow", domain)
+    _set(graph, urn, {f"{PREFIX}{ns}.tier": ["gold"]})
+    assert _state(server, urn, form) == ("complete", ["retention"], ["tier"]) and _verified(server, urn, form)
+    graph.emit(MetadataChangeProposalWrapper(entityUrn=urn, aspect=models.DomainsClass(domains=[f"urn:li:domain:{unique('x')}"])))
+    assert _state(server, urn, form) is None and not _verified(server, urn, form)
+    assert stored(server, urn, "forms") == {"incompleteForms": [], "completedForms": [], "verifications": []}
+    graph.emit(MetadataChangeProposalWrapper(entityUrn=urn, aspect=models.DomainsClass(domains=[domain])))
+    assert _state(server, urn, form) == ("complete", ["retention"], ["tier"]) and _verified(server, urn, form)
+
+
+MIXED_YAML = """
+- id: {form}
+  type: COMPLETION
+  name: Mixed
+  prompts:
+    - {{id: {form}-tier, title: Tier, type: STRUCTURED_PROPERTY, structured_property_id: {ns}.tier, required: true}}
+  entities:
+    urns: ["{urn}"]
+    filters: {{types: [mlModelGroup], domains: [{domain}]}}
+"""
+
+
+def test_explicit_assignment_stays_when_the_rule_does_not_match(server, cli, ns, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from datahub.sdk import DataHubClient
+
+    graph = DataHubClient(server=server.url)._graph
+    domain, elsewhere = f"urn:li:domain:{unique('mx')}", f"urn:li:domain:{unique('other')}"
+    explicit, ruled_only = _group(graph, "mlflow", elsewhere), _group(graph, "mlflow", domain)
+    form_id = unique("mixed")
+    path = tmp_path / "mixed.yaml"
+    path.write_text(MIXED_YAML.format(form=form_id, ns=ns, urn=explicit, domain=domain.removeprefix("urn:li:domain:")))
+    cli("forms", "upsert", "-f", str(path))
+    form = f"urn:li:form:{form_id}"
+    assert _state(server, explicit, form) == ("incomplete", [f"{form_id}-tier"], [])
+    assert _state(server, ruled_only, form) == ("incomplete", [f"{form_id}-tier"], [])
+    for urn in (explicit, ruled_only):  # both leave (or stay out of) the rule's domain in one more write
+        moved = models.DomainsClass(domains=[f"urn:li:domain:{unique('y')}"])
+        graph.emit(MetadataChangeProposalWrapper(entityUrn=urn, aspect=moved))
+    assert _state(server, explicit, form) == ("incomplete", [f"{form_id}-tier"], [])
+    assert _state(server, ruled_only, form) is None
+
+
+def test_changed_rule_unassigns_groups_it_no_longer_matches(server, cli, ns, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from datahub.sdk import DataHubClient
+
+    graph = DataHubClient(server=server.url)._graph
+    first, second = unique("r1"), unique("r2")
+    in_first, in_second = _group(graph, "mlflow", f"urn:li:domain:{first}"), _group(graph, "mlflow", f"urn:li:domain:{second}")
+    form_id = unique("moving")
+    path = tmp_path / "moving.yaml"
+    for domain in (first, second):
+        path.write_text(FORM_YAML.format(form=form_id, ns=ns, domain=domain))
+        cli("forms", "upsert", "-f", str(path))
+    form = f"urn:li:form:{form_id}"
+    assert _state(server, in_first, form) is None
+    assert _state(server, in_second, form) == ("incomplete", ["tier", "retention"], [])

@@ -1,6 +1,8 @@
-"""Databases for tests: a SQLite file always, PostgreSQL when MLCATALOG_TEST_POSTGRES_URL is set.
+"""Databases for tests and benchmarks: a SQLite file always, PostgreSQL when a server URL is given.
 
-Each PostgreSQL database is created fresh and dropped afterwards, so runs never interfere.
+Tests use ``MLCATALOG_TEST_POSTGRES_URL``; ``bench`` passes its own admin URL. A PostgreSQL
+database is created fresh and dropped afterwards, so runs never interfere, unless a ``name`` is
+given: then it is kept (and reused if it exists), which lets a long benchmark load resume.
 """
 
 from __future__ import annotations
@@ -19,19 +21,24 @@ BACKENDS = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
 
 
 @contextmanager
-def temporary_database(backend: str, directory: Path) -> Iterator[str]:
+def temporary_database(backend: str, directory: Path, admin_url: str | None = None, name: str | None = None) -> Iterator[str]:
+    """A database URL; ``admin_url`` defaults to ``MLCATALOG_TEST_POSTGRES_URL``."""
     if backend == "sqlite":
-        yield f"sqlite:///{directory / f'catalog-{uuid.uuid4().hex[:8]}.db'}"
+        stem = name or f"catalog-{uuid.uuid4().hex[:8]}"
+        yield f"sqlite:///{directory / f'{stem}.db'}"
         return
-    assert POSTGRES_URL, "MLCATALOG_TEST_POSTGRES_URL is not set"
-    admin_url = make_url(POSTGRES_URL)
-    name = f"mlcatalog_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    admin_url = admin_url or POSTGRES_URL
+    assert admin_url, "MLCATALOG_TEST_POSTGRES_URL is not set"
+    admin = create_engine(make_url(admin_url), isolation_level="AUTOCOMMIT")
+    database = name or f"mlcatalog_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": database}).scalar()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{database}"'))
     try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
+        yield make_url(admin_url).set(database=database).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if name is None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()

@@ -58,7 +58,36 @@ BAD_FILES = {
     "bad urn": (lambda lines: _edit(lines, 2, urn="urn:li:mlModel:(broken"), "line 3: "),
     "out of order": (lambda lines: [lines[0], lines[2], lines[1], *lines[3:]], "line 3: rows must be in (urn, aspect, version)"),
     "duplicate row": (lambda lines: [*lines[:3], lines[2], *lines[3:-1], '{"end":"mlcatalog-export","rows":18}\n'], "no repeats"),
+    "table count mismatch": (lambda lines: [*lines[:18], *lines[19:]], "table rows but holds"),
+    "unknown table": (lambda lines: _edit(lines, 18, table="accessToken"), "line 19: unknown table section 'accessToken'"),
+    "table rows out of order": (
+        lambda lines: [*lines[:18], lines[19], lines[18], *lines[20:]],
+        "line 20: timeseries rows must be in key order",
+    ),
+    "table row of the wrong type": (
+        lambda lines: _edit_row(lines, 18, timestamp_ms="yesterday"),
+        "line 19: timeseries.timestamp_ms: expected int",
+    ),
+    "table row missing a column": (
+        lambda lines: _edit_row(lines, 18, drop="metadata"),
+        "line 19: timeseries: expected the columns",
+    ),
+    "sections out of order": (
+        lambda lines: [*lines[:18], lines[-2], *lines[18:-2], lines[-1]],
+        "line 20: table section 'timeseries' after 'promotionRule'",
+    ),
+    "aspect row after a table": (
+        lambda lines: [*lines[:2], *lines[3:19], lines[2], *lines[19:]],
+        "line 19: an aspect row after the table sections",
+    ),
 }
+
+
+def _edit_row(lines: list[str], index: int, drop: str | None = None, **changes: object) -> list[str]:
+    item = json.loads(lines[index])
+    item["row"].update(changes)
+    item["row"].pop(drop, None)
+    return [*lines[:index], json.dumps(item) + "\n", *lines[index + 1 :]]
 
 
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
@@ -69,6 +98,13 @@ def test_a_bad_file_is_refused_naming_the_line_and_nothing_is_imported(
     with pytest.raises(InvalidInput, match=message.replace("(", r"\(").replace(")", r"\)")):
         _load(target, spoil(good_export))
     assert target.count_aspects() == 0
+
+
+def test_a_version_1_file_without_table_sections_still_imports(target: SqlStore, good_export: list[str]) -> None:
+    header = json.loads(good_export[0]) | {"formatVersion": 1}
+    aspects = [line for line in good_export[1:-1] if '"table"' not in line[:10]]
+    _load(target, [json.dumps(header) + "\n", *aspects, '{"end":"mlcatalog-export","rows":17}\n'])
+    assert target.count_aspects() == 17
 
 
 def test_import_into_a_catalog_that_has_data_is_refused(target: SqlStore, good_export: list[str]) -> None:

@@ -10,9 +10,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from mlcatalog.registry import get_registry
+from mlcatalog.services.rules import RuleService
+from mlcatalog.services.search import SearchRequest, SearchService
+from mlcatalog.services.timeseries import TimeseriesService
 from mlcatalog.store.sql import SqlStore, open_store, tables
+from mlcatalog.store.sql.transfer_tables import SECTIONS
 from tests.support.databases import temporary_database
-from tests.transfer.catalog import GROUP, JOB, model, populate
+from tests.transfer.catalog import DATASET, GROUP, JOB, RUN, model, populate
 
 
 def mlcatalog(*args: str) -> subprocess.CompletedProcess[str]:
@@ -26,6 +31,11 @@ def _rows(store: SqlStore, table: object, order: list[str]) -> list[tuple[object
         return [tuple(row) for row in conn.execute(select(table).order_by(*(table.c[name] for name in order)))]  # type: ignore[attr-defined]
 
 
+def _search_rows(store: SqlStore) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    documents = [row[1:] for row in _rows(store, tables.search_document, ["urn"])]  # without the surrogate id
+    return documents, _rows(store, tables.search_field, ["urn", "field", "value_lc"])
+
+
 def test_sqlite_to_backend_to_sqlite_gives_an_identical_catalog(backend: str, tmp_path: Path) -> None:
     source_url, final_url = f"sqlite:///{tmp_path / 'source.db'}", f"sqlite:///{tmp_path / 'final.db'}"
     source = open_store(source_url)
@@ -34,13 +44,20 @@ def test_sqlite_to_backend_to_sqlite_gives_an_identical_catalog(backend: str, tm
 
     with temporary_database(backend, tmp_path) as middle_url:
         exported = mlcatalog("export", str(tmp_path / "a.jsonl"), "--database", source_url)
-        assert "exported 17 aspect rows of 5 entities" in exported.stdout
+        assert "exported 17 aspect rows of 5 entities, 3 timeseries points" in exported.stdout
         imported = mlcatalog("import", str(tmp_path / "a.jsonl"), "--database", middle_url)
-        assert "imported 17 aspect rows of 5 entities" in imported.stdout
+        assert "imported 17 aspect rows of 5 entities, 3 timeseries points" in imported.stdout
         mlcatalog("export", str(tmp_path / "b.jsonl.gz"), "--database", middle_url)
         middle = open_store(middle_url)
-        middle_edges = middle.related(GROUP, ["MemberOf"], incoming=True, start=0, count=10)
-        middle.close()
+        try:
+            middle_edges = middle.related(GROUP, ["MemberOf"], incoming=True, start=0, count=10)
+            found = SearchService(middle, get_registry()).search(SearchRequest(query="Startseite"))
+            assert [hit.urn for hit in found.hits] == [GROUP]  # the search index was rebuilt on this backend
+            rule = RuleService(middle).add({"name": "after import", "appliesTo": {"deprecation": True},
+                                            "conditions": [{"groupNotDeprecated": True}]})  # fmt: skip
+            assert rule["id"] == 3  # the imported rule kept id 2 and the next id is past it
+        finally:
+            middle.close()
     mlcatalog("import", str(tmp_path / "b.jsonl.gz"), "--database", final_url)
     mlcatalog("export", str(tmp_path / "c.jsonl"), "--database", final_url)
 
@@ -57,11 +74,19 @@ def test_sqlite_to_backend_to_sqlite_gives_an_identical_catalog(backend: str, tm
         assert _rows(final, tables.aspects, aspect_key) == _rows(source, tables.aspects, aspect_key)
         edge_key = ["source_urn", "aspect", "relationship", "destination_urn"]
         assert _rows(final, tables.edges, edge_key) == _rows(source, tables.edges, edge_key)  # rebuilt, same stamps
+        for table, key in SECTIONS.values():  # carried row for row
+            assert _rows(final, table, list(key)) == _rows(source, table, list(key)), table.name
+        assert _search_rows(final) == _search_rows(source)  # rebuilt: same documents and facet values
+        assert len(_rows(final, tables.access_tokens, ["id"])) == 0  # never exported
         history = final.get_aspect(GROUP, "mlModelGroupProperties", 1)
         assert history is not None and history.value["description"] == "first draft"
         assert history.created_by == "urn:li:corpuser:alice"
         job = final.get_aspect(JOB, "dataJobInputOutput")
         assert job is not None and job.system_metadata is not None and job.system_metadata["runId"] == "nightly-7"
+        points = TimeseriesService(final, get_registry())
+        assert sorted(p.value["rowCount"] for p in points.values(DATASET, "datasetProfile")) == [300, 1200]
+        assert points.values(RUN, "dataProcessInstanceRunEvent")[0].value["status"] == "COMPLETE"
+        assert [run.run_id for run in final.history.runs(0, 10, include_rolled_back=True)] == ["nightly-7"]
     finally:
         source.close()
         final.close()

@@ -1,4 +1,5 @@
-"""``GET /health``: 200 when the database answers, 503 (with the reason) when it does not."""
+"""``GET /health``: 200 when the database answers, 503 when it does not (why goes to the log,
+not to the unauthenticated caller)."""
 
 from __future__ import annotations
 

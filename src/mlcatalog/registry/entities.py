@@ -7,7 +7,7 @@ new DataHub entity works as soon as the pinned acryl-datahub version has it.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from typing import Any
 
@@ -18,6 +18,7 @@ from datahub.metadata.urns import Urn
 
 from mlcatalog.errors import InvalidInput, LimitExceeded
 from mlcatalog.registry.annotations import AnnotatedPath, annotated_paths
+from mlcatalog.registry.form_prompts import newer_form_info_schema
 from mlcatalog.registry.lineage import EXTRA_RELATIONSHIPS, LINEAGE_OVERRIDES
 from mlcatalog.registry.validation import pegasus_name, validate
 
@@ -101,6 +102,9 @@ class EntityRegistry:
         self.aspects: dict[str, AspectSpec] = {
             name: _aspect_spec(name, cls) for name, cls in schema_classes.ASPECT_NAME_MAP.items()
         }
+        if "formInfo" in self.aspects:  # accept the prompt types DataHub's newer servers store
+            spec = self.aspects["formInfo"]
+            self.aspects["formInfo"] = replace(spec, schema=newer_form_info_schema(spec.schema))
         snapshots = _snapshot_names()
         self.entities: dict[str, EntitySpec] = {}
         for entity_name, key_class in schema_classes.KEY_ASPECTS.items():

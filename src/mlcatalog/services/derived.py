@@ -57,7 +57,7 @@ class GraphIndex:
 
 def default_indexes() -> list[DerivedIndex]:
     from mlcatalog.registry import get_registry
-    from mlcatalog.services.forms import FormTracker
+    from mlcatalog.services.forms import FormTracker, documented_aspects
     from mlcatalog.services.rules import PromotionGuard  # these build on this module's types
     from mlcatalog.services.search_index import SearchIndex
     from mlcatalog.services.structured import StructuredPropertyValidator
@@ -70,6 +70,6 @@ def default_indexes() -> list[DerivedIndex]:
         VersionSetMaintainer(),
         PromotionGuard(),
         StructuredPropertyValidator(),
-        FormTracker(key_aspects),
+        FormTracker(key_aspects, documented_aspects(registry)),
         SearchIndex(registry),
     ]

@@ -10,22 +10,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlcatalog.registry.entities import ParsedUrn
+from mlcatalog.registry.entities import EntityRegistry, ParsedUrn
+from mlcatalog.services import form_prompts
 from mlcatalog.services.derived import AspectChange
 from mlcatalog.services.proposals import Proposal
-from mlcatalog.services.structured import assignments
-from mlcatalog.store.base import WriteTransaction
+from mlcatalog.store.base import AspectRecord, WriteTransaction
 
 FORMS = "forms"
 FORM_INFO = "formInfo"
 DYNAMIC = "dynamicFormAssignment"
+EXPLICIT_KEY = "explicitForms"
 ENTITY_TYPE_PREFIX = "urn:li:entityType:datahub."
 SKIPPED_TYPES = {"form", "structuredProperty", "dataHubExecutionRequest"}
 
 
 class FormTracker:
-    def __init__(self, key_aspects: dict[str, str]) -> None:
+    def __init__(self, key_aspects: dict[str, str], documented: dict[str, tuple[str, ...]] | None = None) -> None:
         self.key_aspects = key_aspects  # entity type -> key aspect, to list candidates of a dynamic form
+        self.documented = documented or {}  # entity type -> aspects whose description answers a DOCUMENTATION prompt
 
     def aspect_changed(self, tx: WriteTransaction, change: AspectChange) -> None:
         return None
@@ -63,27 +65,55 @@ class FormTracker:
     def _settle(
         self, tx: WriteTransaction, urn: str, kind: str, dynamic: dict[str, dict], now: int, actor: str
     ) -> Proposal | None:
+        """Assigned forms = explicit ones + forms without a rule + forms whose rule matches now; a form
+        held only by its rule is unassigned when the entity stops matching (as DataHub's rule runner does)."""
         current_record = tx.latest(urn, FORMS)
         current = current_record.value if current_record else None
         if current is None and not dynamic:
             return None  # nothing assigned and no rule could assign anything: the common case, kept cheap
         aspects = {name: (rec.value if (rec := tx.latest(urn, name)) else None) for name in FACET_ASPECTS}
-        forms = _form_urns(current) | {f for f, flt in dynamic.items() if matches(flt, urn, kind, aspects)}
-        if not forms:
+        held = _form_urns(current)
+        explicit = explicit_forms(current_record, dynamic) & held
+        matched = {f for f, flt in dynamic.items() if matches(flt, urn, kind, aspects)}
+        forms = explicit | matched | {f for f in held if f not in dynamic}
+        if not forms and not held:
             return None
-        wanted = completion(tx, urn, sorted(forms), current, aspects, now, actor)
-        return None if wanted == current else Proposal(urn, FORMS, value=wanted, label="form completion")
+        facts = _Facts(tx, urn, aspects, self.documented.get(kind, ()))
+        wanted = completion(tx, sorted(forms), current, facts, now, actor)
+        marker = with_explicit(current_record, explicit)
+        if wanted == current and marker == _properties(current_record):
+            return None
+        return Proposal(urn, FORMS, value=wanted, system_metadata={"properties": marker}, label="form completion")
 
 
 FACET_ASPECTS = ("structuredProperties", "ownership", "domains", "globalTags", "glossaryTerms", "container", "subTypes")
 
 
+class _Facts:
+    """One entity's aspects as prompts read them: the facet aspects already loaded, others on demand."""
+
+    def __init__(self, tx: WriteTransaction, urn: str, aspects: dict[str, Any], documented: tuple[str, ...]) -> None:
+        self.tx, self.urn, self.aspects, self.documented = tx, urn, dict(aspects), documented
+
+    def aspect(self, name: str) -> dict[str, Any] | None:
+        if name not in self.aspects:
+            record = self.tx.latest(self.urn, name)
+            self.aspects[name] = record.value if record else None
+        return self.aspects[name]  # type: ignore[no-any-return]
+
+    def lookup(self, urn: str, name: str) -> dict[str, Any] | None:
+        record = self.tx.latest(urn, name)
+        return record.value if record else None
+
+    def satisfies(self, prompt: dict[str, Any]) -> bool:
+        return form_prompts.satisfied(prompt, self.aspect, self.documented, self.lookup)
+
+
 def completion(
     tx: WriteTransaction,
-    urn: str,
     forms: list[str],
     current: dict[str, Any] | None,
-    aspects: dict[str, Any],
+    facts: _Facts,
     now: int,
     actor: str,
 ) -> dict[str, Any]:
@@ -95,14 +125,13 @@ def completion(
         for prompt in assoc.get("completedPrompts") or []
     }
     old_verifications = {v.get("form"): v for v in (current or {}).get("verifications") or []}
-    values = assignments(aspects.get("structuredProperties"))
     result: dict[str, Any] = {"incompleteForms": [], "completedForms": [], "verifications": []}
     for form in forms:
         info_record = tx.latest(form, FORM_INFO)
         info = info_record.value if info_record else {}
         done, missing, required_missing = [], [], False
         for prompt in info.get("prompts") or []:
-            if prompt_satisfied(prompt, values):
+            if facts.satisfies(prompt):
                 stamp = {"time": now, "actor": actor or "urn:li:corpuser:__datahub_system"}
                 done.append(stamps.get((form, prompt["id"])) or {"id": prompt["id"], "lastModified": stamp})
             else:
@@ -126,11 +155,6 @@ def completion(
             for assoc in result[key]:
                 assoc["incompletePrompts"] = [previous.get((assoc["urn"], p["id"]), p) for p in assoc["incompletePrompts"]]
     return result
-
-
-def prompt_satisfied(prompt: dict[str, Any], values: dict[str, list[Any]]) -> bool:
-    params = prompt.get("structuredPropertyParams") or {}
-    return bool(values.get(str(params.get("urn"))))
 
 
 def matches(filter: dict[str, Any], urn: str, kind: str, aspects: dict[str, Any]) -> bool:
@@ -185,7 +209,66 @@ def _may_affect_forms(change: AspectChange) -> bool:
     name = change.spec.name
     if name == FORMS:
         return change.value is not None and _form_urns(change.value) != _form_urns(change.previous)
-    return name in FACET_ASPECTS or (name == change.target.entity.key_aspect and change.value is not None)
+    if name in FACET_ASPECTS or name == "documentation" or name.endswith("Properties"):  # answers to prompts
+        return True
+    return name == change.target.entity.key_aspect and change.value is not None
+
+
+def explicit_forms(record: AspectRecord | None, dynamic: dict[str, Any]) -> set[str]:
+    """Forms assigned explicitly (``batchAssignForm``): kept even when a rule of theirs stops matching.
+    Kept in the ``forms`` aspect's system metadata, as the aspect itself has no field for it; a ``forms``
+    value written without the marker (by a client, or before it existed) counts its rule-less forms."""
+    if record is None:
+        return set()
+    properties = _properties(record)
+    if EXPLICIT_KEY in properties:
+        return {urn for urn in properties[EXPLICIT_KEY].split(",") if urn}
+    return _form_urns(record.value) - set(dynamic)
+
+
+def with_explicit(record: AspectRecord | None, explicit: set[str]) -> dict[str, str]:
+    """The system-metadata properties of a ``forms`` write that records ``explicit``."""
+    return {**_properties(record), EXPLICIT_KEY: ",".join(sorted(explicit))}
+
+
+def assigned_explicitly(record: AspectRecord | None, form: str) -> dict[str, Any] | None:
+    """System metadata recording ``form`` as explicitly assigned, or None when it already is."""
+    properties = _properties(record)
+    before = {urn for urn in properties.get(EXPLICIT_KEY, "").split(",") if urn}
+    if form in before and form in _form_urns(record.value if record else None):
+        return None
+    return {"properties": with_explicit(record, before | {form})}
+
+
+def without_form(record: AspectRecord | None, form: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The ``forms`` value and system metadata once ``form`` is taken off (``batchRemoveForm``), or None
+    when it is not there. A rule that still matches assigns it again, as DataHub's next evaluation would."""
+    if record is None or form not in _form_urns(record.value):
+        return None
+    value = {
+        **record.value,
+        **{k: [a for a in record.value.get(k) or [] if a.get("urn") != form] for k in ("incompleteForms", "completedForms")},
+        "verifications": [v for v in record.value.get("verifications") or [] if v.get("form") != form],
+    }
+    explicit = {u for u in _properties(record).get(EXPLICIT_KEY, "").split(",") if u and u != form}
+    return value, {"properties": with_explicit(record, explicit)}
+
+
+def _properties(record: AspectRecord | None) -> dict[str, str]:
+    return dict(((record.system_metadata or {}).get("properties") or {}) if record else {})
+
+
+def documented_aspects(registry: EntityRegistry) -> dict[str, tuple[str, ...]]:
+    """Per entity type, the aspects whose description answers a DOCUMENTATION prompt."""
+
+    def has_description(name: str) -> bool:
+        spec = registry.aspects.get(name)
+        return spec is not None and any(f.name == "description" for f in spec.schema.fields)
+
+    return {
+        kind: tuple(a for a in sorted(spec.aspects) if a == "documentation" or (a.endswith("Properties") and has_description(a)))
+        for kind, spec in registry.entities.items()
+    }
 
 
 def _form_urns(value: dict[str, Any] | None) -> set[str]:

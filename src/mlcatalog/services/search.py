@@ -49,6 +49,8 @@ SORT_FIELDS = {
     "lastOperationTime": "modified",
 }
 BROWSE_SEPARATOR = "\u241f"
+VIEW_ASPECT = "dataHubViewInfo"
+STRUCTURED_PREFIX = "structuredProperties."
 _QUERY_TOKEN = re.compile(r'(?P<field>[A-Za-z_][\w.]*):(?P<value>"[^"]*"|\S+)|"(?P<phrase>[^"]*)"?|(?P<word>\S+)')
 _WORD = re.compile(r"[^\W_]+")
 _OPERATORS = {"AND", "OR", "NOT", "&&", "||"}
@@ -68,6 +70,8 @@ class SearchRequest:
     facets: list[str] | None = None  # None: no aggregations
     max_facet_values: int = 20
     want_total: bool = True
+    view_urn: str | None = None  # a dataHubView whose entity types and filter also apply
+    latest_versions_only: bool = False  # searchFlags.filterNonLatestVersions
 
 
 @dataclass
@@ -133,7 +137,7 @@ class SearchService:
         if request.start < 0 or not 0 <= request.count <= MAX_COUNT:
             raise InvalidInput(f"start/count: start must be >= 0 and count between 0 and {MAX_COUNT}", field="count")
         units, field_criteria = parse_query(request.query or "*")
-        filters = self.filters(request.or_filters)
+        filters = self.filters(self._scoped_filters(request))
         if field_criteria:
             filters = tuple((*group, *field_criteria) for group in filters) or (tuple(field_criteria),)
         mentions_removed = any(c.field == "removed" for group in filters for c in group)
@@ -153,6 +157,31 @@ class SearchService:
             facets=tuple(request.facets or ()),
             max_facet_values=max(1, min(request.max_facet_values, 1000)),
         )
+
+    def _scoped_filters(self, request: SearchRequest) -> list[dict[str, Any]]:
+        """The request's filter AND the view's (entity types and filter), AND the latest-version flag.
+
+        Both are ORs of AND groups, so their conjunction is every pairing of a view group with a
+        request group."""
+        groups: list[dict[str, Any]] = list(request.or_filters or []) or [{"and": []}]
+        extra: list[list[dict[str, Any]]] = [[]]
+        if request.view_urn:
+            extra = self._view_groups(request.view_urn)
+        if request.latest_versions_only:  # entities outside a version set have no isLatest and stay
+            extra = [[*g, {"field": "isLatest", "values": ["false"], "negated": True}] for g in extra]
+        combined = [{"and": [*(g.get("and") or []), *e]} for g in groups for e in extra]
+        return [] if combined == [{"and": []}] else combined
+
+    def _view_groups(self, view_urn: str) -> list[list[dict[str, Any]]]:
+        record = self.store.get_aspect(view_urn, VIEW_ASPECT)
+        if record is None:
+            raise InvalidInput(f"viewUrn: no view {view_urn!r}", field="viewUrn")
+        definition = record.value.get("definition") or {}
+        types = [{"field": "_entityType", "values": list(definition.get("entityTypes") or [])}]
+        raw = definition.get("filter") or {}
+        or_groups = raw.get("or") or [{"and": raw.get("criteria") or []}]
+        groups = [list(g.get("and") or []) for g in or_groups]
+        return [[*(types if types[0]["values"] else []), *g] for g in groups]
 
     def entity_type(self, value: str, field_name: str) -> str:
         if value in self.registry.entities:
@@ -182,6 +211,7 @@ class SearchService:
         name = FIELD_ALIASES.get(name, name)
         if name in {"_entityType", "entityType", "_index"}:
             values = [self.entity_type(v, f"{where}.values") for v in values]
+        self._refuse_soft_deleted_property(name, where)
         if condition in {"GREATER_THAN", "GREATER_THAN_OR_EQUAL_TO", "LESS_THAN", "LESS_THAN_OR_EQUAL_TO"}:
             values = [str(m) if (m := date_millis(v)) is not None else v for v in values]  # dates compare as millis
             for value in values[:1]:
@@ -191,6 +221,15 @@ class SearchService:
                     message = f"{where}.values: {condition} needs a number, got {value!r}"
                     raise InvalidInput(message, field=f"{where}.values") from exc
         return Criterion(name, condition, tuple(values), bool(raw.get("negated")))
+
+    def _refuse_soft_deleted_property(self, name: str, where: str) -> None:
+        """As DataHub: a filter on a soft-deleted structured property is refused, not silently empty."""
+        if not name.startswith(STRUCTURED_PREFIX):
+            return
+        urn = "urn:li:structuredProperty:" + name.removeprefix(STRUCTURED_PREFIX).removesuffix(".delimited")
+        if self.store.removed_among([urn]):
+            message = f"{where}.field: cannot filter on soft-deleted structured property {urn}"
+            raise InvalidInput(message, field=f"{where}.field")
 
     def _sort(self, sort: dict[str, Any] | None) -> tuple[str, bool]:
         if not sort:

@@ -17,6 +17,7 @@ from typing import Any
 
 from mlcatalog.registry.annotations import AnnotatedPath, values_at
 from mlcatalog.registry.entities import EntityRegistry, ParsedUrn
+from mlcatalog.services import structured
 from mlcatalog.services.derived import AspectChange
 from mlcatalog.services.proposals import Proposal
 from mlcatalog.store.base import AspectRecord, SearchDocument, SearchField, WriteTransaction
@@ -39,6 +40,10 @@ class SearchIndex:
     def aspect_changed(self, tx: WriteTransaction, change: AspectChange) -> None:
         target = change.target
         tx.defer(("search", target.urn), lambda: self._reindex(tx, target))
+        if structured.soft_delete_toggled(change):  # the holders' documents drop (or regain) its values
+            for urn in structured.holders_of(tx, target.urn):
+                holder = self.registry.parse_urn(urn)
+                tx.defer(("search", urn), lambda holder=holder: self._reindex(tx, holder))
 
     def entity_deleted(self, tx: WriteTransaction, target: ParsedUrn) -> None:
         tx.defer(("search", target.urn), lambda: tx.delete_search_document(target.urn))
@@ -47,14 +52,18 @@ class SearchIndex:
         return None  # documents are rebuilt by the deferred actions, once per entity, just before commit
 
     def _reindex(self, tx: WriteTransaction, target: ParsedUrn) -> None:
-        document = self.document(target.urn, tx.latest_aspects(target.urn))
+        aspects = tx.latest_aspects(target.urn)
+        values = aspects.get(structured.ASPECT)
+        hidden = structured.soft_deleted_among(tx, values.value) if values else frozenset()
+        document = self.document(target.urn, aspects, hidden)
         if document is None:
             tx.delete_search_document(target.urn)
         else:
             tx.put_search_document(document)
 
-    def document(self, urn: str, aspects: dict[str, AspectRecord]) -> SearchDocument | None:
-        """The index document for an entity, or None when it has no key aspect (it does not exist)."""
+    def document(self, urn: str, aspects: dict[str, AspectRecord], hidden: frozenset[str] = frozenset()) -> SearchDocument | None:
+        """The index document for an entity, or None when it has no key aspect (it does not exist).
+        ``hidden``: structured properties whose definition is soft-deleted; their values are left out."""
         try:
             target = self.registry.parse_urn(urn)
         except Exception:  # rows of URNs the registry no longer accepts are not searchable
@@ -68,7 +77,7 @@ class SearchIndex:
                 continue
             for searchable in spec.searchables:
                 builder.add(searchable, record.value)
-        builder.add_extras(target, aspects)
+        builder.add_extras(target, aspects, hidden)
         removed = bool((aspects.get("status") and aspects["status"].value.get("removed")) or False)
         return builder.build(target, removed, max(r.created_on for r in aspects.values()))
 
@@ -135,19 +144,23 @@ class _Builder:
         else:
             self.bands["desc"].extend(words)
 
-    def add_extras(self, target: ParsedUrn, aspects: dict[str, AspectRecord]) -> None:
-        """Fields DataHub derives outside the annotations: key platform, owner types, structured properties."""
+    def add_extras(self, target: ParsedUrn, aspects: dict[str, AspectRecord], hidden: frozenset[str]) -> None:
+        """Fields DataHub derives outside the annotations: key platform, owner types, structured properties;
+        and owners' ids as low-weight full text (DataHub only filters on owners)."""
         platform = target.key_value.get("platform")
         if isinstance(platform, str):
             self.fields.append(SearchField("platform", platform))
         ownership = aspects.get("ownership")
         for owner in ownership.value.get("owners", []) if ownership else []:
+            self.bands["other"].append(name_words(urn_label(str(owner.get("owner", "")))))  # "maria" finds hers
             for kind in (owner.get("type"), owner.get("typeUrn")):
                 if kind:
                     self.fields.append(SearchField("ownerTypes", kind))
                     self.fields.append(SearchField(f"owners.{kind}", owner.get("owner", "")))
-        structured = aspects.get("structuredProperties")
-        for prop in structured.value.get("properties", []) if structured else []:
+        values = aspects.get("structuredProperties")
+        for prop in values.value.get("properties", []) if values else []:
+            if prop.get("propertyUrn") in hidden:
+                continue
             qualified = str(prop.get("propertyUrn", "")).removeprefix("urn:li:structuredProperty:")
             for item in prop.get("values", []):
                 for raw in item.values():

@@ -58,6 +58,27 @@ def is_soft_deleted(tx: WriteTransaction, urn: str) -> bool:
     return bool(record and record.value.get("removed"))
 
 
+def soft_deleted_among(tx: WriteTransaction, value: dict[str, Any] | None) -> frozenset[str]:
+    """Property URNs of a ``structuredProperties`` value whose definition is soft-deleted (their values are hidden)."""
+    return frozenset(urn for urn in assignments(value) if is_soft_deleted(tx, urn))
+
+
+def holders_of(tx: WriteTransaction, property_urn: str) -> list[str]:
+    """Entities holding a value of the property: their search documents change when it is (un)deleted."""
+    return [
+        r.urn
+        for r in tx.latest_of_aspect(ASPECT)
+        if any(p.get("propertyUrn") == property_urn for p in r.value.get("properties") or [])
+    ]
+
+
+def soft_delete_toggled(change: AspectChange) -> bool:
+    """A ``status`` write that soft-deletes or restores a structured property definition."""
+    if change.spec.name != "status" or change.target.entity.name != "structuredProperty":
+        return False
+    return bool((change.value or {}).get("removed")) != bool((change.previous or {}).get("removed"))
+
+
 class StructuredPropertyValidator:
     """Refuses ``structuredProperties`` writes that break their definitions, and unsafe definition changes."""
 
@@ -86,6 +107,12 @@ class StructuredPropertyValidator:
             elif change.spec.name == ASPECT and change.value is None:
                 self._check_removal(tx, change, assignments(change.previous), {})
             elif change.spec.name == DEFINITION and change.value is not None:
+                if is_soft_deleted(tx, change.target.urn):
+                    raise StructuredPropertyViolation(
+                        f"propertyDefinition of {change.target.urn}: the definition is soft-deleted and cannot be "
+                        "changed; restore it first (status.removed = false)",
+                        field="propertyDefinition",
+                    )
                 check_definition_change(change.target.urn, change.previous, change.value)
         return None
 

@@ -1,16 +1,18 @@
 """Moving a whole catalog between backends: ``export`` to a JSON-lines file, ``import`` from one.
 
 The file holds every aspect version as ``metadata_aspect_v2`` has it (value, systemMetadata,
-createdon, createdby), one JSON object a line between a header and a trailer that counts the
-rows, so a truncated file is refused. Rows come in (urn, aspect, version) code-point order; the
-importer checks that order, which also rules out duplicates without holding keys in memory.
+createdon, createdby), then the rest of the catalog's content table by table (timeseries points,
+ingestion-run records for rollback, promotion rules: see store/sql/transfer_tables.py), one JSON
+object a line between a header and a trailer that counts the rows, so a truncated file is refused.
+Rows come in key code-point order; the importer checks that order, which also rules out
+duplicates without holding keys in memory.
 
 Import checks the whole file before writing anything, into an empty catalog only, then loads
 it in batches and rebuilds the derived indexes (relationship graph, search, ...) through the
 same seam the ingest service uses (services/derived.py), as of each aspect's own write. Only
 ``aspect_changed`` is replayed, never ``batch_finished``: the file already holds the side
-effects (isLatest flags, ...) those produced. The change log is not carried: it records what
-happened to the source, not the catalog's content.
+effects (isLatest flags, ...) those produced. The change log, access tokens and webhooks are not
+carried: they are one installation's operations state, not the catalog's content.
 """
 
 from __future__ import annotations
@@ -28,10 +30,14 @@ from mlcatalog import __version__
 from mlcatalog.errors import CatalogError, InvalidInput
 from mlcatalog.registry.entities import EntityRegistry
 from mlcatalog.services.derived import AspectChange, DerivedIndex, default_indexes
-from mlcatalog.store.base import AspectRecord, Store, WriteTransaction
+from mlcatalog.store.base import AspectRecord, WriteTransaction
+from mlcatalog.store.sql import transfer_tables
+from mlcatalog.store.sql.store import SqlStore
+from mlcatalog.store.sql.transfer_tables import SECTIONS
 
 FORMAT = "mlcatalog-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 added the table sections; version 1 files (aspects only) still import
+READABLE_VERSIONS = (1, 2)
 BATCH_ROWS = 2000
 
 
@@ -41,8 +47,9 @@ class CatalogNotEmpty(CatalogError):
 
 @dataclass(frozen=True)
 class TransferSummary:
-    rows: int
+    rows: int  # aspect versions
     entities: int
+    tables: dict[str, int]  # rows per table section
 
 
 @contextmanager
@@ -56,8 +63,8 @@ def open_text(path: Path, mode: str) -> Iterator[IO[str]]:
             yield handle
 
 
-def export_catalog(store: Store, out: IO[str], source: str) -> TransferSummary:
-    """Write every aspect version of ``store`` to ``out``."""
+def export_catalog(store: SqlStore, out: IO[str], source: str) -> TransferSummary:
+    """Write every aspect version of ``store``, then every row of each table section, to ``out``."""
     _write_line(out, {"format": FORMAT, "formatVersion": FORMAT_VERSION, "mlcatalog": __version__, "source": source,
                       "exportedAt": int(time.time() * 1000)})  # fmt: skip
     rows = entities = 0
@@ -67,14 +74,19 @@ def export_catalog(store: Store, out: IO[str], source: str) -> TransferSummary:
         rows += 1
         if record.urn != last_urn:
             entities, last_urn = entities + 1, record.urn
-    _write_line(out, {"end": FORMAT, "rows": rows})
-    return TransferSummary(rows, entities)
+    counts = dict.fromkeys(SECTIONS, 0)
+    for section in SECTIONS:
+        for row in transfer_tables.scan(store.db, section):
+            _write_line(out, {"table": section, "row": row})
+            counts[section] += 1
+    _write_line(out, {"end": FORMAT, "rows": rows, "tables": counts})
+    return TransferSummary(rows, entities, counts)
 
 
 class Importer:
     """Loads an export file into an empty catalog; refuses a bad file before writing anything."""
 
-    def __init__(self, store: Store, registry: EntityRegistry, indexes: list[DerivedIndex] | None = None) -> None:
+    def __init__(self, store: SqlStore, registry: EntityRegistry, indexes: list[DerivedIndex] | None = None) -> None:
         self.store = store
         self.registry = registry
         self.indexes = default_indexes() if indexes is None else indexes
@@ -84,6 +96,9 @@ class Importer:
         existing = self.store.count_aspects()
         if existing:
             raise CatalogNotEmpty(f"the target catalog already holds {existing} aspect rows; import into an empty database")
+        for section in SECTIONS:
+            if existing := transfer_tables.count(self.store.db, section):
+                raise CatalogNotEmpty(f"the target catalog already holds {existing} {section} rows; import into an empty one")
         summary = self._check(open_lines())
         rows = 0
         for batch in _batches(self._records(open_lines())):
@@ -91,11 +106,17 @@ class Importer:
             rows += len(batch)
             if progress:
                 progress(rows)
+        for section, table_rows in _table_batches(open_lines()):
+            with self.store.db.write() as conn:
+                transfer_tables.insert_rows(conn, section, table_rows)
+        with self.store.db.write() as conn:
+            transfer_tables.after_import(conn)
         return summary
 
     def _check(self, lines: Iterable[str]) -> TransferSummary:
         rows = entities = 0
         previous: tuple[str, str, int] | None = None
+        tables = _TableOrder()
         ended = False
         for number, line in enumerate(lines, start=1):
             item = _parse(line, number)
@@ -107,8 +128,16 @@ class Importer:
             if "end" in item:
                 if item.get("rows") != rows:
                     raise InvalidInput(f"line {number}: the file says {item.get('rows')} rows but holds {rows}", "file")
+                said = item.get("tables", dict.fromkeys(SECTIONS, 0))  # a version 1 file has aspect rows only
+                if said != tables.counts:
+                    raise InvalidInput(f"line {number}: the file says {said} table rows but holds {tables.counts}", "file")
                 ended = True
                 continue
+            if "table" in item:
+                tables.check(item, number)
+                continue
+            if any(tables.counts.values()):
+                raise InvalidInput(f"line {number}: an aspect row after the table sections", field="file")
             record = self._record(item, number)
             key = (record.urn, record.aspect, record.version)
             if previous is not None and key <= previous:
@@ -121,12 +150,12 @@ class Importer:
             rows, previous = rows + 1, key
         if not ended:
             raise InvalidInput("the file ends without its end marker: it is truncated or not an mlcatalog export", "file")
-        return TransferSummary(rows, entities)
+        return TransferSummary(rows, entities, tables.counts)
 
     def _records(self, lines: Iterable[str]) -> Iterator[AspectRecord]:
         for number, line in enumerate(lines, start=1):
             item = _parse(line, number)
-            if number > 1 and "end" not in item:
+            if number > 1 and "end" not in item and "table" not in item:
                 yield self._record(item, number)
 
     def _record(self, item: dict[str, Any], number: int) -> AspectRecord:
@@ -160,6 +189,48 @@ class Importer:
             change = AspectChange(target, spec, record.value, None, record.created_on, record.created_by)
             for index in self.indexes:
                 index.aspect_changed(tx, change)
+
+
+class _TableOrder:
+    """Checks table-section lines: known sections, in SECTIONS order, rows in key order, well typed."""
+
+    def __init__(self) -> None:
+        self.counts = dict.fromkeys(SECTIONS, 0)
+        self.section: str | None = None
+        self.key: tuple[object, ...] | None = None
+
+    def check(self, item: dict[str, Any], number: int) -> None:
+        section = item.get("table")
+        if section not in SECTIONS:
+            raise InvalidInput(f"line {number}: unknown table section {section!r} (known: {', '.join(SECTIONS)})", "table")
+        order = list(SECTIONS)
+        if self.section is not None and order.index(section) < order.index(self.section):
+            raise InvalidInput(f"line {number}: table section {section!r} after {self.section!r}", field="table")
+        try:
+            key = transfer_tables.check_row(section, item.get("row"))
+        except CatalogError as exc:
+            raise InvalidInput(f"line {number}: {exc.message}", field=exc.field) from exc
+        if section == self.section and self.key is not None and key <= self.key:  # type: ignore[operator]
+            raise InvalidInput(f"line {number}: {section} rows must be in key order with no repeats; {key} follows {self.key}",
+                               field="file")  # fmt: skip
+        self.section, self.key = section, key
+        self.counts[section] += 1
+
+
+def _table_batches(lines: Iterable[str]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    batch: list[dict[str, Any]] = []
+    section = None
+    for line in lines:
+        item = json.loads(line)
+        if "table" not in item:
+            continue
+        if batch and (item["table"] != section or len(batch) >= BATCH_ROWS):
+            yield section, batch  # type: ignore[misc]
+            batch = []
+        section = item["table"]
+        batch.append(item["row"])
+    if batch:
+        yield section, batch  # type: ignore[misc]
 
 
 def _batches(records: Iterator[AspectRecord]) -> Iterator[list[AspectRecord]]:
@@ -204,8 +275,9 @@ def _parse(line: str, number: int) -> dict[str, Any]:
 def _check_header(item: dict[str, Any]) -> None:
     if item.get("format") != FORMAT:
         raise InvalidInput(f"line 1: not an mlcatalog export (expected format {FORMAT!r})", field="file")
-    if item.get("formatVersion") != FORMAT_VERSION:
+    if item.get("formatVersion") not in READABLE_VERSIONS:
         raise InvalidInput(
-            f"line 1: export format version {item.get('formatVersion')!r} is not supported (this is {FORMAT_VERSION})",
+            f"line 1: export format version {item.get('formatVersion')!r} is not supported (this reads "
+            f"{', '.join(map(str, READABLE_VERSIONS))})",
             field="file",
         )

@@ -38,6 +38,7 @@ RESOLVER_MODULES = (
     "mlcatalog.api.graphql.lineage",
     "mlcatalog.api.graphql.search",
     "mlcatalog.api.graphql.forms",
+    "mlcatalog.api.graphql.form_mutations",
 )
 
 router = APIRouter()

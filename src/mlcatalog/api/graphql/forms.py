@@ -11,6 +11,7 @@ from graphql import GraphQLResolveInfo
 from mlcatalog.api.deps import actor
 from mlcatalog.api.graphql.entities import SharedFieldsType
 from mlcatalog.api.graphql.loader import EntityRef, loader_of, services_of
+from mlcatalog.services.forms import assigned_explicitly
 from mlcatalog.services.proposals import Proposal
 
 mutation = MutationType()
@@ -40,7 +41,7 @@ def _property(info: GraphQLResolveInfo, urn: str) -> dict[str, Any]:
     return {"urn": urn, "type": "STRUCTURED_PROPERTY", "exists": bool(ref and ref.exists), "definition": converted}
 
 
-def _form(info: GraphQLResolveInfo, urn: str) -> dict[str, Any]:
+def form_entity(info: GraphQLResolveInfo, urn: str) -> dict[str, Any]:
     ref = loader_of(info).ref(urn)
     raw = ref.aspect("formInfo") if ref is not None else None
     form_info = None
@@ -55,11 +56,41 @@ def _form(info: GraphQLResolveInfo, urn: str) -> dict[str, Any]:
                     if p.get("structuredPropertyParams")
                     else None
                 ),
+                **_newer_params(info, p),
             }
             for p in raw.get("prompts") or []
         ]
         form_info = {**raw, "type": raw.get("type") or "COMPLETION", "prompts": prompts}
     return {"urn": urn, "type": "FORM", "info": form_info}
+
+
+def _newer_params(info: GraphQLResolveInfo, prompt: dict[str, Any]) -> dict[str, Any]:
+    """Ownership, glossary-term and domain prompt params, with their URNs resolved to entities."""
+    loader = loader_of(info)
+
+    def refs(urns: list[str] | None) -> list[Any] | None:
+        return None if urns is None else [r for u in urns if (r := loader.ref(u)) is not None]
+
+    def urns(values: list[str] | None) -> list[dict[str, str]] | None:
+        return None if values is None else [{"urn": u} for u in values]
+
+    owners, terms, domains = (prompt.get(k) for k in ("ownershipParams", "glossaryTermsParams", "domainParams"))
+    out: dict[str, Any] = {"ownershipParams": None, "glossaryTermsParams": None, "domainParams": None}
+    if owners is not None:
+        out["ownershipParams"] = {
+            "cardinality": owners.get("cardinality") or "MULTIPLE",
+            "allowedOwners": refs(owners.get("allowedOwners")),
+            "allowedOwnershipTypes": urns(owners.get("allowedOwnershipTypes")),
+        }
+    if terms is not None:
+        out["glossaryTermsParams"] = {
+            "cardinality": terms.get("cardinality") or "MULTIPLE",
+            "allowedTerms": refs(terms.get("allowedTerms")),
+            "allowedTermGroups": urns(terms.get("allowedTermGroups")),
+        }
+    if domains is not None:
+        out["domainParams"] = {"allowedDomains": refs(domains.get("allowedDomains"))}
+    return out
 
 
 def resolve_structured_properties(ref: EntityRef, info: GraphQLResolveInfo) -> dict[str, Any] | None:
@@ -83,12 +114,12 @@ def resolve_forms(ref: EntityRef, info: GraphQLResolveInfo) -> dict[str, Any] | 
         return None
 
     def association(a: dict[str, Any]) -> dict[str, Any]:
-        return {**a, "form": _form(info, a["urn"]), "associatedUrn": ref.urn}
+        return {**a, "form": form_entity(info, a["urn"]), "associatedUrn": ref.urn}
 
     return {
         "incompleteForms": [association(a) for a in value.get("incompleteForms") or []],
         "completedForms": [association(a) for a in value.get("completedForms") or []],
-        "verifications": [{**v, "form": _form(info, v["form"])} for v in value.get("verifications") or []],
+        "verifications": [{**v, "form": form_entity(info, v["form"])} for v in value.get("verifications") or []],
     }
 
 
@@ -99,11 +130,14 @@ def resolve_batch_assign_form(_: Any, info: GraphQLResolveInfo, input: dict[str,
     proposals = []
     for urn in input["entityUrns"]:
         current = svc.entities.get_entity(urn, ["forms"]).aspects.get("forms")
+        marker = assigned_explicitly(current, form)  # explicit assignments outlive the form's dynamic rule
+        if marker is None:
+            continue
         value = dict(current.value) if current else {"incompleteForms": [], "completedForms": []}
         known = {a.get("urn") for k in ("incompleteForms", "completedForms") for a in value.get(k) or []}
         if form not in known:
             value["incompleteForms"] = [*(value.get("incompleteForms") or []), {"urn": form, "incompletePrompts": []}]
-            proposals.append(Proposal(urn, "forms", value=value, label=f"batchAssignForm {urn}"))
+        proposals.append(Proposal(urn, "forms", value=value, system_metadata=marker, label=f"batchAssignForm {urn}"))
     svc.ingest.ingest(proposals, actor(info.context["request"]))
     return True
 

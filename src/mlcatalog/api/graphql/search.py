@@ -53,6 +53,8 @@ def request_from(input: dict[str, Any], info: GraphQLResolveInfo, types: list[st
         facets=facets,
         max_facet_values=flags.get("maxAggValues") or DEFAULT_FACET_VALUES,
         want_total=_selected(info, "total"),
+        view_urn=input.get("viewUrn") or None,
+        latest_versions_only=flags.get("filterNonLatestVersions") is True,
     )
 
 
