@@ -181,8 +181,9 @@ def clone_documents(url: str) -> int:
             " desc_text, other_text FROM search_document ORDER BY id"
         )
         conn.exec_driver_sql(
-            f"INSERT INTO search_field (urn, field, value_lc, value, num) SELECT {new_urn}, field, value_lc, value, num"
-            " FROM search_field WHERE urn NOT LIKE '%-copy)'"
+            "INSERT INTO search_field (doc_id, field, value_lc, value, num) SELECT c.id, f.field, f.value_lc, f.value,"
+            " f.num FROM search_field f JOIN search_document d ON d.id = f.doc_id"
+            f" JOIN search_document c ON c.urn = substr(d.urn, 1, length(d.urn) - 1) || '-copy)' WHERE f.doc_id <= {before}"
         )
         conn.exec_driver_sql(
             "INSERT INTO search_fts (rowid, name, description, other, facets) SELECT c.id, f.name, f.description,"

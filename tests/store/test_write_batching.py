@@ -150,9 +150,12 @@ def test_a_refused_batch_leaves_nothing_behind(store: SqlStore) -> None:
         (tables.change_log, "urn"),
         (tables.edges, "source_urn"),
         (tables.search_document, "urn"),
-        (tables.search_field, "urn"),
     ]:
         assert _rows(store, table, **{column: fresh}) == []
+    with store.db.read() as conn:  # field rows live only beside their document
+        fields, documents = tables.search_field, tables.search_document
+        orphans = select(func.count()).select_from(fields).where(fields.c.doc_id.not_in(select(documents.c.id)))
+        assert conn.execute(orphans).scalar() == 0
     current = store.get_aspect(existing, "mlModelGroupProperties")
     assert current is not None and current.value == _properties("kept")
 

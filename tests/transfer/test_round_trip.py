@@ -33,7 +33,14 @@ def _rows(store: SqlStore, table: object, order: list[str]) -> list[tuple[object
 
 def _search_rows(store: SqlStore) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     documents = [row[1:] for row in _rows(store, tables.search_document, ["urn"])]  # without the surrogate id
-    return documents, _rows(store, tables.search_field, ["urn", "field", "value_lc"])
+    fields, docs = tables.search_field, tables.search_document
+    query = (
+        select(docs.c.urn, fields.c.field, fields.c.value_lc, fields.c.value, fields.c.num)
+        .join(docs, docs.c.id == fields.c.doc_id)
+        .order_by(docs.c.urn, fields.c.field, fields.c.value_lc)
+    )
+    with store.db.read() as conn:  # field rows by their document's URN: ids differ between stores
+        return documents, [tuple(row) for row in conn.execute(query)]
 
 
 def test_sqlite_to_backend_to_sqlite_gives_an_identical_catalog(backend: str, tmp_path: Path) -> None:

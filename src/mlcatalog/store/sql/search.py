@@ -28,9 +28,10 @@ TOTAL_CAP = 10_000  # totals above this are reported as this (as Elasticsearch's
 
 
 _URNS = bindparam("urns", expanding=True)
-_DELETE_FTS = text("DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_document WHERE urn IN :urns)").bindparams(_URNS)
+_OF_URNS = "(SELECT id FROM search_document WHERE urn IN :urns)"
+_DELETE_FTS = text(f"DELETE FROM search_fts WHERE rowid IN {_OF_URNS}").bindparams(_URNS)
+_DELETE_FIELDS = text(f"DELETE FROM search_field WHERE doc_id IN {_OF_URNS}").bindparams(_URNS)
 _DELETE_DOCUMENTS = text("DELETE FROM search_document WHERE urn IN :urns").bindparams(_URNS)
-_DELETE_FIELDS = text("DELETE FROM search_field WHERE urn IN :urns").bindparams(_URNS)
 _IDS = text("SELECT urn, id FROM search_document WHERE urn IN :urns").bindparams(_URNS)
 _INSERT_FTS = "INSERT INTO search_fts (rowid, name, description, other, facets) VALUES (?, ?, ?, ?, ?)"
 _CHUNK = 500  # URNs per IN list
@@ -49,21 +50,22 @@ def delete_documents(conn: Connection, urns: list[str], is_sqlite: bool) -> None
         part = {"urns": urns[start : start + _CHUNK]}
         if is_sqlite:
             conn.execute(_DELETE_FTS, part)
-        conn.execute(_DELETE_DOCUMENTS, part)
         conn.execute(_DELETE_FIELDS, part)
+        conn.execute(_DELETE_DOCUMENTS, part)
 
 
 def put_documents(conn: Connection, docs: list[SearchDocument], is_sqlite: bool) -> None:
-    """Replace the documents of ``docs`` (one per URN): a handful of statements for the whole batch."""
+    """Replace the documents of ``docs`` (one per URN): a handful of statements for the whole batch.
+    Field and FTS rows are keyed by the new documents' ids, read back once per chunk."""
     for start in range(0, len(docs), _CHUNK):
         part = docs[start : start + _CHUNK]
         urns = [doc.urn for doc in part]
         delete_documents(conn, urns, is_sqlite)
         insert_many(conn, tables.search_document, [_document_values(doc) for doc in part])
-        fields = {doc.urn: _field_rows(doc) for doc in part}
+        ids = {urn: id_ for urn, id_ in conn.execute(_IDS, {"urns": urns})}
+        fields = {doc.urn: _field_rows(doc, ids[doc.urn]) for doc in part}
         if is_sqlite:
-            ids = {urn: id_ for urn, id_ in conn.execute(_IDS, {"urns": urns})}
-            fts = [(ids[doc.urn], doc.name_text, doc.desc_text, doc.other_text, _tokens(doc, fields[doc.urn])) for doc in part]
+            fts = [(ids[d.urn], d.name_text, d.desc_text, d.other_text, _tokens(d, fields[d.urn])) for d in part]
             conn.exec_driver_sql(_INSERT_FTS, fts)
         insert_many(conn, tables.search_field, [row for rows in fields.values() for row in rows])
 
@@ -86,13 +88,13 @@ def _document_values(doc: SearchDocument) -> dict[str, Any]:
     }
 
 
-def _field_rows(doc: SearchDocument) -> list[dict[str, Any]]:
+def _field_rows(doc: SearchDocument, doc_id: int) -> list[dict[str, Any]]:
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for item in doc.fields:
         value = item.value[:1000]
         key = (item.field, value.lower())
         if key not in rows:
-            rows[key] = {"urn": doc.urn, "field": item.field, "value_lc": key[1], "value": value, "num": item.num}
+            rows[key] = {"doc_id": doc_id, "field": item.field, "value_lc": key[1], "value": value, "num": item.num}
     return list(rows.values())
 
 
@@ -168,7 +170,7 @@ def _facet(conn: Connection, sql: SearchSql, field: str) -> list[tuple[str, int]
     else:
         query = (
             f"SELECT min(f.value) AS value, count(*) AS n FROM search_field f WHERE f.field = {p(field)} "
-            f"AND f.urn IN (SELECT d.urn FROM {sql.from_any()} WHERE {sql.where_sql}) "
+            f"AND f.doc_id IN (SELECT d.id FROM {sql.from_any()} WHERE {sql.where_sql}) "
             f"GROUP BY f.value_lc ORDER BY n DESC, value LIMIT {limit}"
         )
     return [(r.value, int(r.n)) for r in conn.execute(text(query), p.values).all()]
@@ -212,6 +214,6 @@ def browse_paths(conn: Connection, query: SearchQuery, prefix: str) -> list[tupl
     sql = (
         f"SELECT f.value AS value, count(*) AS n FROM search_field f WHERE f.field = 'browsePathV2' "
         f"AND f.value LIKE {p(like_escape(prefix) + '%')} ESCAPE '\\' "
-        f"AND f.urn IN (SELECT d.urn FROM {base.from_any()} WHERE {base.where_sql}) GROUP BY f.value"
+        f"AND f.doc_id IN (SELECT d.id FROM {base.from_any()} WHERE {base.where_sql}) GROUP BY f.value"
     )
     return [(r.value, int(r.n)) for r in conn.execute(text(sql), p.values).all()]

@@ -77,7 +77,7 @@ def _sqlite_tiers(sql: SearchSql) -> list[_Tier]:
 def _pg_tiers(sql: SearchSql) -> list[_Tier]:
     p = sql.p
     any_q, all_q, name_q = sql.any_text(), sql.all_text(), sql.name_text()
-    exact = f"d.urn IN (SELECT x.urn FROM search_field x WHERE x.field = '_exactName' AND x.value_lc = {p(sql.q.exact)})"
+    exact = f"d.id IN (SELECT x.doc_id FROM search_field x WHERE x.field = '_exactName' AND x.value_lc = {p(sql.q.exact)})"
     in_name = f"d.tsv @@ to_tsquery('english', {p(name_q)})"
     in_all = f"d.tsv @@ to_tsquery('english', {p(all_q)})"
     score = f"-ts_rank({PG_WEIGHTS}, d.tsv, tq, 1)"

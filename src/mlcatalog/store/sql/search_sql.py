@@ -11,6 +11,7 @@ every filter in SQL (its planner hash-joins the ``search_field`` sets).
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import Any
 
 from mlcatalog.store.base import Criterion, SearchQuery, TextUnit
@@ -29,6 +30,7 @@ NUMERIC_CONDITIONS = {
 TOKEN_MAX = 200  # longer values (descriptions) get no token; equality on them goes through SQL
 
 
+@lru_cache(maxsize=65536)  # indexing asks for the same few values (platforms, tags, owners) all the time
 def facet_token(field: str, value_lc: str) -> str | None:
     """The FTS5 token standing for ``field = value_lc`` (digits after a letter, so no stemmer touches it)."""
     if len(value_lc) > TOKEN_MAX:
@@ -212,8 +214,8 @@ class SearchSql:
             wanted = [v == "true" for v in values] or [True]
             return "(" + " OR ".join(f"d.removed = {self.p(w)}" for w in wanted) + ")"
         fields = ", ".join(self.p(name) for name in c.field.split("|"))
-        # Uncorrelated: the matching URNs are collected once, then probed per candidate row.
-        return f"d.urn IN (SELECT f.urn FROM search_field f WHERE f.field IN ({fields}){self._value(c, values)})"
+        # Uncorrelated: the matching documents are collected once, then probed per candidate row.
+        return f"d.id IN (SELECT f.doc_id FROM search_field f WHERE f.field IN ({fields}){self._value(c, values)})"
 
     def _value(self, c: Criterion, values: list[str]) -> str:
         if c.condition == "EXISTS" or not values:
