@@ -12,21 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from typing import Any
 
-from mlcatalog.registry.annotations import AnnotatedPath, values_at
 from mlcatalog.registry.entities import EntityRegistry, ParsedUrn
 from mlcatalog.services import structured
 from mlcatalog.services.derived import AspectChange
 from mlcatalog.services.proposals import Proposal
+from mlcatalog.services.search_extract import NUMERIC_TYPES, Extractor, compile_searchables
 from mlcatalog.store.base import AspectRecord, SearchDocument, SearchField, WriteTransaction
 
-NAME_BOOST = 5.0
-TEXT_TYPES = {"TEXT", "TEXT_PARTIAL", "WORD_GRAM"}
-URN_TYPES = {"URN", "URN_PARTIAL"}
-NUMERIC_TYPES = {"COUNT", "DATETIME"}
-LOW_BAND_FIELDS = {"customProperties"}
 # Display-name candidates, best first (properties aspects name things better than keys).
 NAME_FIELDS = ("name", "displayName", "fullName", "_entityName", "id", "ldap")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -36,6 +30,15 @@ _WORD = re.compile(r"[^\W_]+")
 class SearchIndex:
     def __init__(self, registry: EntityRegistry) -> None:
         self.registry = registry
+        self._extractors: dict[str, tuple[Extractor, ...]] = {}  # per aspect name; () for timeseries/unknown
+
+    def extractors(self, aspect: str) -> tuple[Extractor, ...]:
+        found = self._extractors.get(aspect)
+        if found is None:
+            spec = self.registry.aspects.get(aspect)
+            found = () if spec is None or spec.is_timeseries else compile_searchables(spec.searchables)
+            self._extractors[aspect] = found
+        return found
 
     def aspect_changed(self, tx: WriteTransaction, change: AspectChange) -> None:
         target = change.target
@@ -79,12 +82,9 @@ class SearchIndex:
         if target.entity.key_aspect not in aspects:
             return None
         builder = _Builder()
-        for name, record in aspects.items():
-            spec = self.registry.aspects.get(name)
-            if spec is None or spec.is_timeseries:
-                continue
-            for searchable in spec.searchables:
-                builder.add(searchable, record.value)
+        for name, record in sorted(aspects.items()):  # aspect order, so a rebuild writes the same text as ingest
+            for extractor in self.extractors(name):
+                builder.add(extractor, record.value)
         builder.add_extras(target, aspects, hidden)
         removed = bool((aspects.get("status") and aspects["status"].value.get("removed")) or False)
         return builder.build(target, removed, max(r.created_on for r in aspects.values()))
@@ -96,61 +96,48 @@ class _Builder:
         self.fields: list[SearchField] = []
         self.names: dict[str, str] = {}
 
-    def add(self, searchable: AnnotatedPath, document: dict[str, Any]) -> None:
-        path = searchable.path
-        if "$key" in path:
-            return
-        annotation = searchable.annotation
-        field_type = annotation.get("fieldType", "KEYWORD")
-        field = annotation.get("fieldName") or next(p for p in reversed(path) if p != "*")
-        names = [field, *annotation.get("fieldNameAliases", [])]
-        values = list(_values(document, path))
+    def add(self, extractor: Extractor, document: dict[str, Any]) -> None:
+        values = extractor.get(document)
         if not values:
             return
-        if annotation.get("hasValuesFieldName"):
-            self.fields.append(SearchField(annotation["hasValuesFieldName"], "true"))
+        if extractor.has_values:
+            self.fields.append(SearchField(extractor.has_values, "true"))
+        names, field_type = extractor.names, extractor.field_type
         for value in values:
             self._add_value(names, field_type, value)
-            if field_type in TEXT_TYPES | URN_TYPES and isinstance(value, str):
+            if extractor.naming and isinstance(value, str):
                 for name in names:
                     self.names.setdefault(name, value)
-        if _queried_by_default(annotation, field_type):
-            self._add_text(field, field_type, float(annotation.get("boostScore", 1.0)), values)
+        if extractor.band is not None:
+            self._add_text(extractor, values)
 
-    def _add_value(self, names: list[str], field_type: str, value: Any) -> None:
-        if isinstance(value, tuple):  # (key, value) of a map
+    def _add_value(self, names: tuple[str, ...] | list[str], field_type: str, value: Any) -> None:
+        fields = self.fields
+        if isinstance(value, str):  # the common case first
+            num = _to_float(value) if field_type in NUMERIC_TYPES else None
+            fields.extend(SearchField(name, value, num) for name in names)
+        elif isinstance(value, tuple):  # (key, value) of a map
             key, inner = value
             for name in names:
-                self.fields.append(SearchField(name, f"{key}={inner}"))
-                self.fields.append(SearchField(f"{name}.{key}", str(inner)))
-            return
-        if isinstance(value, bool):
-            text_value, num = ("true" if value else "false"), None
-        elif isinstance(value, int | float):
-            text_value, num = str(value), float(value)
-        elif isinstance(value, str):
-            text_value, num = value, None
-            if field_type in NUMERIC_TYPES:
-                num = _to_float(value)
-        else:
-            return
-        for name in names:
-            self.fields.append(SearchField(name, text_value, num))
+                fields.append(SearchField(name, f"{key}={inner}"))
+                fields.append(SearchField(f"{name}.{key}", str(inner)))
+        elif isinstance(value, bool):
+            fields.extend(SearchField(name, "true" if value else "false") for name in names)
+        elif isinstance(value, (int, float)):
+            fields.extend(SearchField(name, str(value), float(value)) for name in names)
 
-    def _add_text(self, field: str, field_type: str, boost: float, values: list[Any]) -> None:
+    def _add_text(self, extractor: Extractor, values: list[Any]) -> None:
         words = []
         for value in values:
             if isinstance(value, tuple):
                 words.append(f"{value[0]} {value[1]}")
             elif isinstance(value, str):
-                words.append(urn_label(value) if field_type in URN_TYPES else value)
-        if field in LOW_BAND_FIELDS or field_type in URN_TYPES or boost < 1.0:
-            self.bands["other"].extend(words)
-        elif boost >= NAME_BOOST:
+                words.append(urn_label(value) if extractor.is_urn else value)
+        if extractor.band == "name":
             self.bands["name"].extend(name_words(w) for w in words)
             self.fields.extend(SearchField("_exactName", " ".join(_WORD.findall(w.lower()))) for w in words)
         else:
-            self.bands["desc"].extend(words)
+            self.bands[extractor.band or "other"].extend(words)
 
     def add_extras(self, target: ParsedUrn, aspects: dict[str, AspectRecord], hidden: frozenset[str]) -> None:
         """Fields DataHub derives outside the annotations: key platform, owner types, structured properties;
@@ -197,25 +184,6 @@ class _Builder:
             other_text=" ".join(self.bands["other"]),
             fields=tuple(self.fields),
         )
-
-
-def _values(document: dict[str, Any], path: tuple[str, ...]) -> Iterator[Any]:
-    """Values at ``path``; a map's entries come out as (key, value) pairs so the key is kept."""
-    if path and path[-1] == "*":
-        for container in values_at(document, path[:-1]):
-            if isinstance(container, dict):
-                yield from ((k, v) for k, v in container.items())
-            elif isinstance(container, list):
-                yield from container
-        return
-    yield from values_at(document, path)
-
-
-def _queried_by_default(annotation: dict[str, Any], field_type: str) -> bool:
-    flag = annotation.get("queryByDefault")
-    if flag is None:
-        return field_type in TEXT_TYPES | URN_TYPES
-    return flag is True or str(flag).lower() == "true"
 
 
 def date_millis(value: str) -> float | None:
