@@ -158,7 +158,7 @@ def _search(ctx: Context, graph: Any) -> Results:
         if not found["searchAcrossEntities"]["searchResults"]:
             return {"search p50": "n/a (search returned nothing)", "search p99": "n/a"}
     except Exception as exc:  # the GraphQL endpoint or the query is not there yet
-        return {"search p50": f"n/a (search not available: {type(exc).__name__})", "search p99": "n/a"}
+        return {"search p50": f"n/a (search not available: {_reason(exc)})", "search p99": "n/a"}
     return percentiles(latencies(search, ctx.search_terms()), "search", "GraphQL searchAcrossEntities, top 10")
 
 
@@ -171,5 +171,12 @@ def _lineage(ctx: Context, client: Any) -> Results:
         if len(found) < 3:
             return {"lineage 3-hop p50": f"n/a (lineage returned {len(found)} of 3 upstreams)", "lineage 3-hop p99": "n/a"}
     except Exception as exc:
-        return {"lineage 3-hop p50": f"n/a (lineage not available: {type(exc).__name__})", "lineage 3-hop p99": "n/a"}
+        return {"lineage 3-hop p50": f"n/a (lineage not available: {_reason(exc)})", "lineage 3-hop p99": "n/a"}
     return percentiles(latencies(lineage, ctx.model_sample()), "lineage 3-hop", "SDK lineage.get_lineage upstream")
+
+
+def _reason(exc: Exception) -> str:
+    """The exception and the start of its message: a bare class name (``GraphError``) hides whether
+    the server lacks the field, refused the query or timed out."""
+    message = " ".join(str(exc).split()).replace("|", "/")[:160]  # it lands in a Markdown table cell
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__

@@ -68,6 +68,7 @@ def build_services(settings: Settings) -> Services:
         references=ReferenceService(store, registry, ingest),
         tokens=TokenService(SqlTokenStore(store.db)),
         timeseries=TimeseriesService(store, registry),
+        inline_reads=store.db.can_read_inline,
     )
 
 
@@ -75,6 +76,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = app.state.services = build_services(settings)
+        graphql.warm_up()  # after start-up: /config answers without waiting for the schema
         deliverer = WebhookDeliverer(services.feed) if settings.deliver_webhooks else None
         if deliverer:
             deliverer.start()

@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import quote
 
 import click
-import requests
 
 DEFAULT_SERVER = "http://127.0.0.1:8080"
 server_option = click.option(
@@ -20,6 +19,8 @@ server_option = click.option(
 
 def call(method: str, server: str, path: str, **kwargs: Any) -> Any:
     """One API call with the DataHub token the SDK would send; API errors become click errors."""
+    import requests  # here, not at import: ``mlcatalog serve`` starts faster without it
+
     token = os.environ.get("DATAHUB_GMS_TOKEN")
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     reply = requests.request(method, f"{server.rstrip('/')}{path}", headers=headers, timeout=30, **kwargs)

@@ -161,3 +161,19 @@ def test_slow_statement_is_cancelled_at_the_timeout(backend: str, tmp_path: Path
                 assert conn.exec_driver_sql("SELECT 1").scalar() == 1
         finally:
             database.close()
+
+
+def test_slow_point_read_is_cancelled_at_the_timeout(backend: str, tmp_path: Path) -> None:
+    """The hot reads bypass SQLAlchemy's execute (store/sql/rawread.py); the timeout still holds."""
+    slow = {
+        "sqlite": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) SELECT count(*) FROM n",
+        "postgres": "SELECT pg_sleep(30) WHERE 1 = ?",
+    }[backend]
+    with temporary_database(backend, tmp_path) as url:
+        database = Database(url, statement_timeout_ms=200)
+        try:
+            with pytest.raises(QueryTimeout, match="statement_timeout_ms=200"):
+                database.fetch(slow, (1_000_000_000 if backend == "sqlite" else 1,))
+            assert database.fetch("SELECT 1 WHERE 1 = ?", (1,)) == [(1,)]  # the pooled connection is usable
+        finally:
+            database.close()

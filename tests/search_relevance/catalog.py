@@ -12,6 +12,9 @@ from datahub.metadata.schema_classes import (
     GlobalTagsClass,
     MLModelGroupPropertiesClass,
     MLModelPropertiesClass,
+    OwnerClass,
+    OwnershipClass,
+    OwnershipTypeClass,
     TagAssociationClass,
 )
 
@@ -49,6 +52,14 @@ GROUPS: list[tuple[str, str, tuple[str, ...], dict[str, str]]] = [
     ("insurance-claim-triage", "Triages insurance claims by severity and fraud risk.", (), {"team": "claims"}),
 ]  # fmt: skip
 
+# Owners of some known groups; the same people also own generated look-alikes, so an owner alone is ambiguous.
+OWNERS = {
+    "customer-churn-predictor": "maria.garcia",
+    "search-ranker": "kenji.tanaka",
+    "translation-engine": "lena.schmidt",
+    "credit-risk-scorer": "omar.haddad",
+    "face-blurrer": "lena.schmidt",
+}
 TASKS = ["churn", "fraud", "forecast", "ranking", "recommendation", "classification", "pricing", "scoring", "detection"]
 ALGORITHMS = ["xgboost", "lightgbm", "bert", "resnet", "transformer", "random forest", "logistic regression"]
 TEAMS = ["retention", "risk", "growth", "search", "supply", "ads", "trust", "care", "catalog"]
@@ -60,11 +71,16 @@ def group_urn(name: str) -> str:
     return f"urn:li:mlModelGroup:(urn:li:dataPlatform:mlflow,{name},PROD)"
 
 
-def _group(name: str, description: str, tags: tuple[str, ...], props: dict[str, str]) -> Iterator[MetadataChangeProposalWrapper]:
+def _group(
+    name: str, description: str, tags: tuple[str, ...], props: dict[str, str], owner: str | None = None
+) -> Iterator[MetadataChangeProposalWrapper]:
     urn = group_urn(name)
     yield MetadataChangeProposalWrapper(
         entityUrn=urn, aspect=MLModelGroupPropertiesClass(name=name, description=description, customProperties=props)
     )
+    if owner:
+        owners = [OwnerClass(owner=f"urn:li:corpuser:{owner}", type=OwnershipTypeClass.TECHNICAL_OWNER)]
+        yield MetadataChangeProposalWrapper(entityUrn=urn, aspect=OwnershipClass(owners=owners))
     if tags:
         tag_list = [TagAssociationClass(tag=f"urn:li:tag:{t}") for t in tags]
         yield MetadataChangeProposalWrapper(entityUrn=urn, aspect=GlobalTagsClass(tags=tag_list))
@@ -82,13 +98,14 @@ def proposals(seed: int = 5) -> list[MetadataChangeProposalWrapper]:
     rng = random.Random(seed)
     out: list[MetadataChangeProposalWrapper] = []
     for name, description, tags, props in GROUPS:
-        out.extend(_group(name, description, tags, props))
+        out.extend(_group(name, description, tags, props, OWNERS.get(name)))
         for version in (1, 2):
             out.append(_model(name, version, f"Version {version} of {name}, retrained on fresh data."))
     for i in range(120):
         task, algo, team, code = rng.choice(TASKS), rng.choice(ALGORITHMS), rng.choice(TEAMS), rng.choice(CODENAMES)
         name = f"{code}-{task}-{algo.replace(' ', '-')}-{i}"
         description = f"{algo.capitalize()} {task} model built by the {team} team for the {code} project."
-        out.extend(_group(name, description, (), {"team": team}))
+        owner = sorted(set(OWNERS.values()))[i % 4] if i % 3 == 0 else None
+        out.extend(_group(name, description, (), {"team": team}, owner))
         out.append(_model(name, 1, f"First {task} model of {code}."))
     return out

@@ -11,7 +11,7 @@ import requests
 from tests.search_relevance.catalog import group_urn, proposals
 from tests.search_relevance.queries import LABELLED
 
-MRR_FLOOR = 0.95
+MRR_FLOOR = 0.97
 SEARCH = """
 query s($q: String!) {
   searchAcrossEntities(input: {query: $q, types: [MLMODEL_GROUP], count: 10}) { searchResults { entity { urn } } }

@@ -60,9 +60,9 @@ def _entity_batch(count: int) -> list[Proposal]:
 def _statements(store: SqlStore, proposals: list[Proposal]) -> int:
     count = 0
 
-    def counted(*_: Any) -> None:
+    def counted(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         nonlocal count
-        count += 1
+        count += "search_" not in statement  # the search index writes one document per entity
 
     event.listen(store.db.engine, "before_cursor_execute", counted)
     try:
@@ -78,7 +78,7 @@ def _rows(store: SqlStore, table: Any, **where: str) -> list[Any]:
         return list(conn.execute(query).all())
 
 
-def test_statements_do_not_grow_with_the_batch(store: SqlStore) -> None:
+def test_statements_outside_search_do_not_grow_with_the_batch(store: SqlStore) -> None:
     small = _statements(store, _entity_batch(2))
     large = _statements(store, _entity_batch(40))  # 160 aspects, 40 entities, 40 key aspects
     assert large == small, f"{small} statements for 2 entities, {large} for 40"

@@ -63,3 +63,27 @@ def test_aspect_of_refuses_an_aspect_of_another_entity() -> None:
 def test_timeseries_aspects_are_marked() -> None:
     assert registry.aspect("datasetProfile").is_timeseries
     assert not registry.aspect("ownership").is_timeseries
+
+
+def test_graphql_entity_type_names_match_the_sdk() -> None:
+    """Our enum names (kept off the SDK's heavy graph client import) agree with the SDK's for every entity."""
+    from datahub.ingestion.graph.client import entity_type_to_graphql
+
+    from mlcatalog.registry.graphql_names import graphql_entity_type
+
+    names = list(get_registry().entities)
+    assert names
+    assert {n: graphql_entity_type(n) for n in names} == {n: entity_type_to_graphql(n) for n in names}
+
+
+def test_parsed_urns_are_cached_but_each_caller_gets_its_own_key() -> None:
+    urn = "urn:li:mlModelGroup:(urn:li:dataPlatform:mlflow,cache-check,PROD)"
+    first = registry.parse_urn(urn)
+    first.key_value["name"] = "changed by a caller"
+    again = registry.parse_urn(urn)
+    assert again.key_value["name"] == "cache-check"
+    assert again.entity is first.entity
+    with pytest.raises(InvalidInput, match="myField"):  # refusals are never cached, and name the caller's field
+        registry.parse_urn("urn:li:mlModelGroup:(bad", field_name="myField")
+    with pytest.raises(InvalidInput, match="myField"):
+        registry.parse_urn("urn:li:mlModelGroup:(bad", field_name="myField")

@@ -13,8 +13,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from anyio import to_thread
-from graphql import GraphQLError, OperationType, parse
-from graphql.language import OperationDefinitionNode
 from starlette.datastructures import Headers, QueryParams
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -96,9 +94,14 @@ def _action_role(action: str) -> str:
 def is_mutation(body: bytes) -> bool:
     """Whether a GraphQL request may write: it holds a mutation (or subscription), or it cannot be
     parsed (batched bodies included), in which case refusing a reader is the safe side."""
+    from graphql import GraphQLError, OperationType
+    from graphql.language import OperationDefinitionNode
+
+    from mlcatalog.api.graphql.documents import parse_document
+
     try:
         payload = json.loads(body)
-        document = parse(payload["query"])
+        document = parse_document(payload["query"])
     except (ValueError, KeyError, TypeError, GraphQLError, RecursionError):
         return True
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]

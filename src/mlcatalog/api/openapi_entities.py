@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from mlcatalog.api.deps import actor, services
+from mlcatalog.api.deps import actor, point_read, services
 from mlcatalog.api.wire import json_body, query_int, query_list, with_request_conditions
 from mlcatalog.errors import InvalidInput, NotFound
 from mlcatalog.services.proposals import Proposal
@@ -114,9 +114,9 @@ async def get_entity_or_aspect(entity_type: str, rest: str, request: Request) ->
     urn, aspect = _split(svc, entity_type, rest)
     with_system_metadata = _flag(request, "systemMetadata")
     if aspect is not None:
-        record = await run_in_threadpool(svc.entities.get_aspect, urn, aspect, query_int(request, "version", 0))
+        record = await point_read(request, svc.entities.get_aspect, urn, aspect, query_int(request, "version", 0))
         return _aspect(record, with_system_metadata)
-    view = await run_in_threadpool(svc.entities.get_entity, urn, query_list(request, "aspects") or None)
+    view = await point_read(request, svc.entities.get_entity, urn, query_list(request, "aspects") or None)
     if not view.exists:
         raise NotFound(f"entity {urn!r} not found")
     return _item(view.urn, view.aspects, with_system_metadata)

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from mlcatalog import __version__
 from mlcatalog.api import restli_search, timeseries
 from mlcatalog.api.auth import authorize_proposals
-from mlcatalog.api.deps import actor, services
+from mlcatalog.api.deps import actor, point_read, services
 from mlcatalog.api.trace import traceparent
 from mlcatalog.api.wire import (
     body_int,
@@ -57,7 +57,7 @@ async def get_aspect(urn: str, request: Request) -> dict[str, Any]:
     if not aspect:
         raise InvalidInput("aspect: query parameter required", field="aspect")
     version = query_int(request, "version", 0)
-    record = await run_in_threadpool(svc.entities.get_aspect, urn, aspect, version)
+    record = await point_read(request, svc.entities.get_aspect, urn, aspect, version)
     return {"aspect": {svc.registry.aspects[aspect].fqn: record.value}, "version": record.version}
 
 
@@ -92,7 +92,7 @@ async def aspects_action(request: Request) -> Response:
 async def get_entity_v2(urn: str, request: Request) -> dict[str, Any]:
     svc = services(request)
     wanted = query_list(request, "aspects") or None
-    view = await run_in_threadpool(svc.entities.get_entity, urn, wanted)
+    view = await point_read(request, svc.entities.get_entity, urn, wanted)
     return {
         "entityName": view.entity.name,
         "urn": view.urn,
@@ -105,7 +105,7 @@ async def get_entity_snapshot(urn: str, request: Request) -> dict[str, Any]:
     """The classic snapshot: every stored aspect wrapped by its Pegasus name."""
     svc = services(request)
     wanted = query_list(request, "aspects") or None
-    view = await run_in_threadpool(svc.entities.get_entity, urn, wanted)
+    view = await point_read(request, svc.entities.get_entity, urn, wanted)
     order = {name: i for i, name in enumerate(view.entity.aspect_order)}
     aspects = [
         {svc.registry.aspects[name].fqn: record.value}

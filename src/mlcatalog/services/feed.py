@@ -15,10 +15,8 @@ import logging
 import threading
 import time
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
-
-import requests
 
 from mlcatalog.errors import InvalidInput, NotFound
 from mlcatalog.registry.entities import EntityRegistry
@@ -26,6 +24,9 @@ from mlcatalog.services.proposals import CHANGE_TYPES, SYSTEM_ACTOR
 from mlcatalog.store.base import ChangeRecord
 from mlcatalog.store.sql.feed import FeedStore, Webhook
 from mlcatalog.store.sql.store import SqlStore
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-MLCatalog-Signature"
@@ -123,7 +124,7 @@ class WebhookDeliverer:
         self.poll_seconds = poll_seconds
         self.lease_ms = lease_ms
         self.timeout = timeout
-        self.session = requests.Session()
+        self._session: requests.Session | None = None  # made in the thread: importing requests costs start-up time
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="webhook-deliverer", daemon=True)
 
@@ -151,7 +152,17 @@ class WebhookDeliverer:
             if leased is not None:
                 self._deliver(leased)
 
+    @property
+    def session(self) -> requests.Session:
+        if self._session is None:
+            import requests
+
+            self._session = requests.Session()
+        return self._session
+
     def _deliver(self, hook: Webhook) -> None:
+        import requests
+
         attempts = hook.attempts
         for seq, change in self.feed.store.changes(hook.last_seq, 100):
             if self._stop.is_set():

@@ -15,10 +15,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from datahub.ingestion.graph.client import entity_type_to_graphql
-
 from mlcatalog.errors import InvalidInput
 from mlcatalog.registry.entities import EntityRegistry
+from mlcatalog.registry.graphql_names import graphql_entity_type
 from mlcatalog.services.search_index import date_millis
 from mlcatalog.store.base import Criterion, SearchHit, SearchPage, SearchQuery, Store, TextUnit
 
@@ -50,6 +49,7 @@ SORT_FIELDS = {
     "lastOperationTime": "modified",
 }
 BROWSE_SEPARATOR = "\u241f"
+VIEW_ASPECT = "dataHubViewInfo"
 STRUCTURED_PREFIX = "structuredProperties."
 _QUERY_TOKEN = re.compile(r'(?P<field>[A-Za-z_][\w.]*):(?P<value>"[^"]*"|\S+)|"(?P<phrase>[^"]*)"?|(?P<word>\S+)')
 _WORD = re.compile(r"[^\W_]+")
@@ -70,6 +70,8 @@ class SearchRequest:
     facets: list[str] | None = None  # None: no aggregations
     max_facet_values: int = 20
     want_total: bool = True
+    view_urn: str | None = None  # a dataHubView whose entity types and filter also apply
+    latest_versions_only: bool = False  # searchFlags.filterNonLatestVersions
 
 
 @dataclass
@@ -96,7 +98,7 @@ class SearchService:
     def __init__(self, store: Store, registry: EntityRegistry) -> None:
         self.store = store
         self.registry = registry
-        self.by_graphql = {entity_type_to_graphql(name): name for name in registry.entities}
+        self.by_graphql = {graphql_entity_type(name): name for name in registry.entities}
 
     def search(self, request: SearchRequest) -> SearchPage:
         return self.store.search(self.compile(request))
@@ -135,7 +137,7 @@ class SearchService:
         if request.start < 0 or not 0 <= request.count <= MAX_COUNT:
             raise InvalidInput(f"start/count: start must be >= 0 and count between 0 and {MAX_COUNT}", field="count")
         units, field_criteria = parse_query(request.query or "*")
-        filters = self.filters(request.or_filters)
+        filters = self.filters(self._scoped_filters(request))
         if field_criteria:
             filters = tuple((*group, *field_criteria) for group in filters) or (tuple(field_criteria),)
         mentions_removed = any(c.field == "removed" for group in filters for c in group)
@@ -155,6 +157,31 @@ class SearchService:
             facets=tuple(request.facets or ()),
             max_facet_values=max(1, min(request.max_facet_values, 1000)),
         )
+
+    def _scoped_filters(self, request: SearchRequest) -> list[dict[str, Any]]:
+        """The request's filter AND the view's (entity types and filter), AND the latest-version flag.
+
+        Both are ORs of AND groups, so their conjunction is every pairing of a view group with a
+        request group."""
+        groups: list[dict[str, Any]] = list(request.or_filters or []) or [{"and": []}]
+        extra: list[list[dict[str, Any]]] = [[]]
+        if request.view_urn:
+            extra = self._view_groups(request.view_urn)
+        if request.latest_versions_only:  # entities outside a version set have no isLatest and stay
+            extra = [[*g, {"field": "isLatest", "values": ["false"], "negated": True}] for g in extra]
+        combined = [{"and": [*(g.get("and") or []), *e]} for g in groups for e in extra]
+        return [] if combined == [{"and": []}] else combined
+
+    def _view_groups(self, view_urn: str) -> list[list[dict[str, Any]]]:
+        record = self.store.get_aspect(view_urn, VIEW_ASPECT)
+        if record is None:
+            raise InvalidInput(f"viewUrn: no view {view_urn!r}", field="viewUrn")
+        definition = record.value.get("definition") or {}
+        types = [{"field": "_entityType", "values": list(definition.get("entityTypes") or [])}]
+        raw = definition.get("filter") or {}
+        or_groups = raw.get("or") or [{"and": raw.get("criteria") or []}]
+        groups = [list(g.get("and") or []) for g in or_groups]
+        return [[*(types if types[0]["values"] else []), *g] for g in groups]
 
     def entity_type(self, value: str, field_name: str) -> str:
         if value in self.registry.entities:

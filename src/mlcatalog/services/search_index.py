@@ -153,12 +153,14 @@ class _Builder:
             self.bands["desc"].extend(words)
 
     def add_extras(self, target: ParsedUrn, aspects: dict[str, AspectRecord], hidden: frozenset[str]) -> None:
-        """Fields DataHub derives outside the annotations: key platform, owner types, structured properties."""
+        """Fields DataHub derives outside the annotations: key platform, owner types, structured properties;
+        and owners' ids as low-weight full text (DataHub only filters on owners)."""
         platform = target.key_value.get("platform")
         if isinstance(platform, str):
             self.fields.append(SearchField("platform", platform))
         ownership = aspects.get("ownership")
         for owner in ownership.value.get("owners", []) if ownership else []:
+            self.bands["other"].append(name_words(urn_label(str(owner.get("owner", "")))))  # "maria" finds hers
             for kind in (owner.get("type"), owner.get("typeUrn")):
                 if kind:
                     self.fields.append(SearchField("ownerTypes", kind))

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from ariadne import InterfaceType, ObjectType, QueryType, UnionType
-from datahub.ingestion.graph.client import entity_type_to_graphql
 from graphql import GraphQLResolveInfo
 
 from mlcatalog.api.graphql import convert
 from mlcatalog.api.graphql.loader import EntityRef, loader_of, services_of
+from mlcatalog.registry.graphql_names import graphql_entity_type
 from mlcatalog.services.entities import DEFAULT_RELATIONSHIP_PAGE
 
 # Entity types with a dedicated GraphQL type; the rest resolve to DataHub's placeholder "Restricted".
@@ -111,7 +111,7 @@ def _common(type_name: str) -> ObjectType:
     """Fields every entity type shares: identity, governance aspects, relationships."""
     obj = SharedFieldsType(type_name)
     obj.set_field("urn", lambda ref, *_: ref.urn)
-    obj.set_field("type", lambda ref, *_: entity_type_to_graphql(ref.entity_type))
+    obj.set_field("type", lambda ref, *_: graphql_entity_type(ref.entity_type))
     obj.set_field("relationships", relationships)
     obj.set_field("exists", lambda ref, *_: ref.exists)
     obj.set_field("ownership", lambda ref, *_: convert.ownership(ref))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from ariadne import ObjectType, QueryType
-from datahub.ingestion.graph.client import entity_type_to_graphql
 from graphql import GraphQLResolveInfo
 
 from mlcatalog.api.deps import Services
 from mlcatalog.api.graphql.loader import EntityRef, Loader, loader_of, services_of
 from mlcatalog.errors import InvalidInput
+from mlcatalog.registry.graphql_names import graphql_entity_type
 from mlcatalog.services.lineage import LineageHit, LineageQuery
 from mlcatalog.services.lineage_filters import FieldReader, compile_filter, degree_values
 
@@ -23,7 +23,7 @@ query = QueryType()
 def _entity_names(svc: Services, types: list[str] | None) -> frozenset[str] | None:
     if not types:
         return None
-    by_enum = {entity_type_to_graphql(name): name for name in svc.registry.entities}
+    by_enum = {graphql_entity_type(name): name for name in svc.registry.entities}
     return frozenset(by_enum[t] for t in types if t in by_enum)
 
 
@@ -38,7 +38,7 @@ def _readers(svc: Services, removed: set[str]) -> dict[str, FieldReader]:
 
     return {
         "degree": degree_values,
-        "_entityType": lambda hit: [entity_type_to_graphql(hit.entity_type), hit.entity_type],
+        "_entityType": lambda hit: [graphql_entity_type(hit.entity_type), hit.entity_type],
         "platform": platform,
         "platform.keyword": platform,
         "removed": lambda hit: ["true" if hit.urn in removed else "false"],

@@ -6,11 +6,11 @@ from functools import cache
 from typing import Any
 
 from ariadne import QueryType
-from datahub.ingestion.graph.client import entity_type_to_graphql
 from graphql import FieldNode, GraphQLResolveInfo
 
 from mlcatalog.api.graphql.loader import EntityRef, Loader, loader_of, services_of
 from mlcatalog.registry import get_registry
+from mlcatalog.registry.graphql_names import graphql_entity_type
 from mlcatalog.services.search import DEFAULT_FACETS, SearchRequest, SearchService
 from mlcatalog.store.base import SearchHit, SearchPage
 
@@ -53,6 +53,8 @@ def request_from(input: dict[str, Any], info: GraphQLResolveInfo, types: list[st
         facets=facets,
         max_facet_values=flags.get("maxAggValues") or DEFAULT_FACET_VALUES,
         want_total=_selected(info, "total"),
+        view_urn=input.get("viewUrn") or None,
+        latest_versions_only=flags.get("filterNonLatestVersions") is True,
     )
 
 
@@ -82,7 +84,7 @@ def facets(page: SearchPage, loader: Loader) -> list[dict[str, Any]]:
     for field, counts in page.facets.items():
         aggregations = []
         for value, count in counts:
-            shown = entity_type_to_graphql(value) if field == "_entityType" else value
+            shown = graphql_entity_type(value) if field == "_entityType" else value
             entity = loader.ref(value) if value.startswith("urn:li:") else None
             aggregations.append({"value": shown, "count": count, "entity": entity, "displayName": None})
         name = facet_display_names().get(field, field)
@@ -159,7 +161,7 @@ def resolve_autocomplete_multiple(_: Any, info: GraphQLResolveInfo, input: dict[
     by_type: dict[str, dict[str, Any]] = {}
     for hit in hits:
         group = by_type.setdefault(
-            hit.entity_type, {"type": entity_type_to_graphql(hit.entity_type), "suggestions": [], "entities": []}
+            hit.entity_type, {"type": graphql_entity_type(hit.entity_type), "suggestions": [], "entities": []}
         )
         group["suggestions"].append(hit.name or hit.urn)
         group["entities"].append(_ref(loader, hit))

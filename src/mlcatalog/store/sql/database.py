@@ -8,18 +8,20 @@ with "database is locked" halfway through a batch.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import QueuePool
 
 from mlcatalog.errors import QueryTimeout
 from mlcatalog.store.sql.pool import PoolSettings
+from mlcatalog.store.sql.rawread import RawReader
+from mlcatalog.store.sql.revisions import script_heads
 from mlcatalog.store.sql.timeouts import install_sqlite_timeout, is_timeout
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -43,6 +45,7 @@ class Database:
         else:
             options = {"options": f"-c statement_timeout={statement_timeout_ms}"} if statement_timeout_ms else {}
             self.engine = create_engine(url, pool_pre_ping=True, connect_args=options, **self.pool.engine_options())
+        self._raw = RawReader(self.engine, self.is_sqlite, statement_timeout_ms / 1000 if statement_timeout_ms else None)
 
     def _sqlite_engine(self, url: str) -> Engine:
         database = self.url.database
@@ -73,6 +76,18 @@ class Database:
         with self._timeouts(), self.engine.connect() as conn, conn.begin():
             yield conn
 
+    def can_read_inline(self) -> bool:
+        """SQLite with an idle pooled connection: a point read needs no thread and will not wait for one."""
+        pool = self.engine.pool
+        return self.is_sqlite and isinstance(pool, QueuePool) and pool.checkedin() > 0
+
+    def fetch(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """One plain-SQL statement (``?`` placeholders) on a pooled DBAPI connection: the hot reads."""
+        try:
+            return self._raw.rows(sql, params)
+        except TimeoutError as exc:
+            raise self._timeout() from exc
+
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction; committed on normal exit, rolled back on any exception."""
@@ -89,10 +104,13 @@ class Database:
         except OperationalError as exc:
             if not is_timeout(exc):
                 raise
-            raise QueryTimeout(
-                f"query cancelled after statement_timeout_ms={self.statement_timeout_ms} "
-                "(MLCATALOG_STATEMENT_TIMEOUT_MS); narrow the request"
-            ) from exc
+            raise self._timeout() from exc
+
+    def _timeout(self) -> QueryTimeout:
+        return QueryTimeout(
+            f"query cancelled after statement_timeout_ms={self.statement_timeout_ms} "
+            "(MLCATALOG_STATEMENT_TIMEOUT_MS); narrow the request"
+        )
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision of every Alembic branch (features add their own).
@@ -100,16 +118,40 @@ class Database:
         Several servers starting together on one database would otherwise run the same migration
         at once and fail on each other's tables; they take turns instead (an advisory lock on
         PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) and the later ones find nothing left to do.
+        A database already at every head is left alone without loading Alembic (faster restarts).
         """
+        if self.at_heads():
+            return
+        from alembic import command
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.connect() as conn:
             conn = conn.execution_options(**{_WRITE_OPTION: True})
             if not self.is_sqlite:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            else:
+                # BEGIN IMMEDIATE now, before Alembic looks: handed a connection already in a
+                # transaction, Alembic runs every step in it. Otherwise, SQLite DDL counting as
+                # non-transactional to Alembic, it commits after each step, and a second server
+                # could plan from a half-migrated schema and repeat a step ("duplicate column").
+                conn.exec_driver_sql("SELECT 1")
             config.attributes["connection"] = conn
             command.upgrade(config, "heads")
             conn.commit()
+
+    def at_heads(self) -> bool:
+        """Whether the database records exactly the migration files' newest revisions."""
+        heads = script_heads(MIGRATIONS / "versions")
+        if heads is None:
+            return False
+        try:
+            with self.engine.connect() as conn:
+                stamped = {row[0] for row in conn.exec_driver_sql("SELECT version_num FROM alembic_version")}
+        except DBAPIError:  # no schema yet
+            return False
+        return stamped == heads
 
     def close(self) -> None:
         self.engine.dispose()

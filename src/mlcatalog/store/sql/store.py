@@ -21,7 +21,7 @@ from mlcatalog.store.base import (
     TimeseriesRecord,
     WalkStep,
 )
-from mlcatalog.store.sql import graph, search, tables, timeseries
+from mlcatalog.store.sql import graph, rawread, search, tables, timeseries
 from mlcatalog.store.sql.codec import aspect_record, change_record
 from mlcatalog.store.sql.database import Database
 from mlcatalog.store.sql.history import SqlHistory
@@ -65,18 +65,15 @@ class SqlStore:
         raise AssertionError("unreachable")
 
     def get_aspect(self, urn: str, aspect: str, version: int = 0) -> AspectRecord | None:
-        query = select(_A).where(_A.c.urn == urn, _A.c.aspect == aspect, _A.c.version == version)
-        with self.db.read() as conn:
-            row = conn.execute(query).first()
-        return None if row is None else aspect_record(row)
+        rows = self.db.fetch(rawread.GET_ASPECT, (urn, aspect, version))
+        return rawread.record(rows[0]) if rows else None
 
     def latest_aspects(self, urn: str, aspects: Sequence[str] | None = None) -> dict[str, AspectRecord]:
-        query = select(_A).where(_A.c.urn == urn, _A.c.version == 0)
-        if aspects is not None:
-            query = query.where(_A.c.aspect.in_(list(aspects)))
-        with self.db.read() as conn:
-            rows = conn.execute(query).all()
-        return {row.aspect: aspect_record(row) for row in rows}
+        wanted = None if aspects is None else list(dict.fromkeys(aspects))
+        if wanted == []:
+            return {}
+        rows = self.db.fetch(rawread.latest_sql(None if wanted is None else len(wanted)), (urn, *(wanted or ())))
+        return {row[1]: rawread.record(row) for row in rows}
 
     def related(
         self, urn: str, relationships: Sequence[str], incoming: bool, start: int, count: int, include_removed: bool = True

@@ -59,8 +59,11 @@ class SqlWriteTransaction:
         self._sql()
         if self._documents:
             documents, self._documents = self._documents, {}
-            search.delete_documents(self.conn, [urn for urn, doc in documents.items() if doc is None], self.is_sqlite)
-            search.put_documents(self.conn, [doc for doc in documents.values() if doc is not None], self.is_sqlite)
+            for urn, document in documents.items():
+                if document is None:
+                    search.delete_document(self.conn, urn, self.is_sqlite)
+                else:
+                    search.put_document(self.conn, document, self.is_sqlite)
 
     def _sql(self) -> Connection:
         """The connection, once the held rows are sent: for statements that read or change their tables.

@@ -1,0 +1,159 @@
+"""Relevance pages as disjoint tiers read in order, stopping once the page is full.
+
+Tiers: 0 the exact name; 1 every word in the name; 2 every word somewhere (1 and 2 are one tier for a
+one-word query, ordered by the score, whose name weight puts name matches first); 3 every word but one
+(queries of three words or more); 4 some words (so a word that matches nothing never empties the
+result). Within a tier the text score orders (bm25 on SQLite, ts_rank on PostgreSQL): names over
+descriptions over the rest.
+
+SQLite ranks a tier exactly when it has at most ``RANK_WINDOW`` matches. A larger tier (a common
+word in a large catalog) is ranked over its first ``RANK_WINDOW`` matches in index order, and the
+rest of it follows in index order: scoring every one of 100,000 matches of "churn" costs far more
+than the page it feeds, and among so many near-equal matches the score barely discriminates.
+PostgreSQL ranks every tier exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+from mlcatalog.store.base import SearchHit
+from mlcatalog.store.sql.search_sql import PG_WEIGHTS, SQLITE_WEIGHTS, SearchSql
+
+RANK_WINDOW = 200
+
+
+@dataclass
+class _Tier:
+    from_sql: str
+    where_sql: str
+    score_sql: str
+    match: str | None = None  # the tier's whole FTS5 expression (SQLite)
+
+
+def ranked(conn: Connection, sql: SearchSql, start: int, count: int) -> list[SearchHit]:
+    """``count`` hits from ``start`` in tier order."""
+    hits: list[SearchHit] = []
+    skip = start
+    for tier in _tiers(sql):
+        if len(hits) >= count:
+            break
+        window = _window if sql.is_sqlite else _exact
+        got, size = window(conn, sql, tier, skip, count - len(hits))
+        hits += got
+        skip = 0 if got else skip - size
+    return hits
+
+
+def _tiers(sql: SearchSql) -> list[_Tier]:
+    return _sqlite_tiers(sql) if sql.is_sqlite else _pg_tiers(sql)
+
+
+def _sqlite_tiers(sql: SearchSql) -> list[_Tier]:
+    boost = len(sql.q.units) == 1  # the exact-word phrase is worth its scoring cost only for one word
+    any_q, all_q, name_q = sql.any_text(boost), sql.all_text(boost), sql.name_text(boost)
+    all_plain, name_plain, exact = sql.all_text(boost=False), sql.name_text(boost=False), sql.exact_token()
+    exprs = [f"({exact}) AND ({any_q})"] if exact else []
+    not_exact = f" NOT ({exact})" if exact else ""
+    if len(sql.q.units) == 1:  # one word: bm25's name weight orders name matches first, no tier needed
+        exprs.append(f"({any_q}){not_exact}")
+    else:
+        exprs += [f"({name_q}){not_exact}", f"(({all_q}) NOT ({name_plain})){not_exact}"]
+    if len(sql.q.units) > 2:
+        but_one = sql.all_but_one_text()
+        exprs += [f"({but_one}) NOT ({all_plain})", f"({any_q}) NOT ({but_one})"]
+    elif len(sql.q.units) == 2:
+        exprs.append(f"({any_q}) NOT ({all_plain})")
+    score = f"bm25(search_fts, {SQLITE_WEIGHTS})"
+    tiers = []
+    for expr in exprs:
+        match = sql.fts(expr)
+        tiers.append(_Tier(sql.from_fts(match), sql.where_sql, score, match))
+    return tiers
+
+
+def _pg_tiers(sql: SearchSql) -> list[_Tier]:
+    p = sql.p
+    any_q, all_q, name_q = sql.any_text(), sql.all_text(), sql.name_text()
+    exact = f"d.urn IN (SELECT x.urn FROM search_field x WHERE x.field = '_exactName' AND x.value_lc = {p(sql.q.exact)})"
+    in_name = f"d.tsv @@ to_tsquery('english', {p(name_q)})"
+    in_all = f"d.tsv @@ to_tsquery('english', {p(all_q)})"
+    score = f"-ts_rank({PG_WEIGHTS}, d.tsv, tq, 1)"
+    base = sql.where_sql
+    tiers = [_Tier(sql.from_pg(any_q), f"{base} AND {exact}", score)]
+    if len(sql.q.units) == 1:
+        tiers.append(_Tier(sql.from_pg(any_q), f"{base} AND NOT {exact}", score))
+    else:
+        tiers.append(_Tier(sql.from_pg(name_q), f"{base} AND NOT {exact}", score))
+        tiers.append(_Tier(sql.from_pg(all_q), f"{base} AND NOT {exact} AND NOT {in_name}", score))
+    if len(sql.q.units) > 2:
+        but_one = sql.all_but_one_text()
+        in_but_one = f"d.tsv @@ to_tsquery('english', {p(but_one)})"
+        tiers.append(_Tier(sql.from_pg(but_one), f"{base} AND NOT {in_all}", score))
+        tiers.append(_Tier(sql.from_pg(any_q), f"{base} AND NOT {in_but_one}", score))
+    elif len(sql.q.units) == 2:
+        tiers.append(_Tier(sql.from_pg(any_q), f"{base} AND NOT {in_all}", score))
+    return tiers
+
+
+def _hit(row: object) -> SearchHit:
+    return SearchHit(row.urn, row.entity_type, row.name)  # type: ignore[attr-defined]
+
+
+def _count(conn: Connection, sql: SearchSql, tier: _Tier) -> int:
+    query = f"SELECT count(*) FROM {tier.from_sql} WHERE {tier.where_sql}"
+    return int(conn.execute(text(query), sql.p.values).scalar() or 0)
+
+
+def _exact(conn: Connection, sql: SearchSql, tier: _Tier, skip: int, want: int) -> tuple[list[SearchHit], int]:
+    """The tier ranked in full by the database; its size is counted only when the page skips past it."""
+    p = sql.p
+    query = (
+        f"SELECT d.urn, d.entity_type, d.name FROM {tier.from_sql} WHERE {tier.where_sql} "
+        f"ORDER BY {tier.score_sql}, d.name_lc, d.urn LIMIT {p(want)} OFFSET {p(skip)}"
+    )
+    got = [_hit(r) for r in conn.execute(text(query), p.values).all()]
+    return got, (0 if got else _count(conn, sql, tier))
+
+
+def _window(conn: Connection, sql: SearchSql, tier: _Tier, skip: int, want: int) -> tuple[list[SearchHit], int]:
+    """The tier's first RANK_WINDOW matches in index order, ranked; beyond them, index order.
+
+    The window is scored inside FTS5 alone when no SQL filter needs the documents; only the page's
+    rows are joined to them.
+    """
+    p = sql.p
+    if tier.where_sql == "1 = 1":
+        source = f"search_fts WHERE search_fts MATCH {p(tier.match)}"
+    else:
+        source = f"{tier.from_sql} WHERE {tier.where_sql}"
+    window = (
+        f"SELECT search_fts.rowid AS rid, {tier.score_sql} AS score FROM {source} "
+        f"ORDER BY search_fts.rowid LIMIT {p(RANK_WINDOW)}"
+    )
+    query = (
+        f"SELECT d.urn, d.entity_type, d.name, w.n, w.last FROM (SELECT rid, score, count(*) OVER () AS n, "
+        f"max(rid) OVER () AS last FROM ({window})) w JOIN search_document d ON d.id = w.rid "
+        f"ORDER BY w.score, w.rid LIMIT {p(want)} OFFSET {p(skip)}"
+    )
+    rows = conn.execute(text(query), p.values).all()
+    got = [_hit(r) for r in rows]
+    if rows:
+        size, last = rows[0].n, rows[0].last
+    elif skip == 0:
+        return [], 0  # nothing at all in this tier
+    else:
+        edge = conn.execute(text(f"SELECT count(*) AS n, max(rid) AS last FROM ({window})"), p.values).one()
+        size, last = edge.n, edge.last
+    if size < RANK_WINDOW:
+        return got, size
+    if skip + want > RANK_WINDOW:
+        rest = (
+            f"SELECT d.urn, d.entity_type, d.name FROM {tier.from_sql} WHERE {tier.where_sql} "
+            f"AND search_fts.rowid > {p(last)} ORDER BY search_fts.rowid "
+            f"LIMIT {p(want - len(got))} OFFSET {p(max(0, skip - RANK_WINDOW))}"
+        )
+        got += [_hit(r) for r in conn.execute(text(rest), p.values).all()]
+    return got, (0 if got else _count(conn, sql, tier))
