@@ -58,9 +58,10 @@ def test_exact_name_then_name_words_then_description_then_properties(server, ran
 
 def test_all_words_rank_first_and_a_missing_word_does_not_empty_results(server, ranked) -> None:  # type: ignore[no-untyped-def]
     _, w, u = ranked
-    urns = _urns(_search(server, f"{w} fraud detector"))
+    # Other tests on the shared server also describe fraud: they may match the missing-word tiers too.
+    urns = _urns(_search(server, f"{w} fraud detector", count=1000))
     assert urns[0] == u["both"]
-    assert len(urns) == 5
+    assert set(u.values()) <= set(urns)
     assert _urns(_search(server, f"{w} nonexistentword"))[0] == u["exact"]
 
 

@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 import requests
 from sqlalchemy import select
 
 from mlcatalog.registry import get_registry
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.proposals import Proposal
-from mlcatalog.store.sql import SqlStore, open_store, tables
+from mlcatalog.store.sql import SqlStore, tables
 from tests.compat.helpers import encoded, unique
-from tests.support.databases import temporary_database
 
 GROUP = "urn:li:mlModelGroup:(urn:li:dataPlatform:mlflow,{},PROD)"
-
-
-@pytest.fixture
-def store(backend: str, tmp_path: Path) -> Iterator[SqlStore]:
-    with temporary_database(backend, tmp_path) as url:
-        opened = open_store(url)
-        yield opened
-        opened.close()
 
 
 def _props(urn: str, description: str) -> Proposal:

@@ -8,8 +8,6 @@ proposal-by-proposal writing stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,17 +17,8 @@ from mlcatalog.errors import AlreadyExists
 from mlcatalog.registry import get_registry
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.proposals import Proposal
-from mlcatalog.store.sql import SqlStore, open_store, tables
+from mlcatalog.store.sql import SqlStore, tables
 from tests.compat.helpers import unique
-from tests.support.databases import temporary_database
-
-
-@pytest.fixture
-def store(backend: str, tmp_path: Path) -> Iterator[SqlStore]:
-    with temporary_database(backend, tmp_path) as url:
-        opened = open_store(url)
-        yield opened
-        opened.close()
 
 
 def _group(prefix: str = "batching") -> str:
