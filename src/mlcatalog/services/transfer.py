@@ -111,6 +111,7 @@ class Importer:
                 transfer_tables.insert_rows(conn, section, table_rows)
         with self.store.db.write() as conn:
             transfer_tables.after_import(conn)
+        self.store.refresh_statistics()
         return summary
 
     def _check(self, lines: Iterable[str]) -> TransferSummary:

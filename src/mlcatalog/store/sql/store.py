@@ -140,6 +140,15 @@ class SqlStore:
                 conn.execute(text("SET LOCAL statement_timeout = 5000"))
             return sorted(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
 
+    def refresh_statistics(self) -> None:
+        """After a bulk load, give PostgreSQL's planner statistics now, not whenever autovacuum runs (or
+        never, where it is off): without them a grown table looks empty and batch lookups scan it whole.
+        SQLite is left alone: its queries here are planned without gathered statistics."""
+        if self.db.is_sqlite:
+            return
+        with self.db.write() as conn:
+            conn.execute(text("ANALYZE"))
+
     def latest_sequence(self) -> int:
         with self.db.read() as conn:
             return conn.execute(select(func.max(tables.change_log.c.seq))).scalar() or 0
