@@ -92,7 +92,12 @@ def console() -> Console:
 @pytest.fixture
 def page(browser, ui_server: ServerProcess, catalog: Catalog, console: Console, backend: str):  # type: ignore[no-untyped-def]
     """A desktop-sized page; the test fails if the page logged a console error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=ui_server.url)
+    yield from watched_page(browser, console, ui_server.url)
+
+
+def watched_page(browser, console: Console, base_url: str):  # type: ignore[no-untyped-def]
+    """A desktop-sized tab on ``base_url`` for a fixture to yield; console errors fail the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=base_url)
     context.set_default_timeout(10_000)
     tab = context.new_page()
     console.watch(tab)

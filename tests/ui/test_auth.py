@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.compat.helpers import unique
 from tests.support.tokens import AuthServer
-from tests.ui.conftest import screenshots
+from tests.ui.conftest import screenshots, watched_page
 from tests.ui.test_pages import url
 
 
@@ -26,13 +26,7 @@ def secured_group(secured: AuthServer) -> str:
 
 @pytest.fixture
 def signed_out(browser, secured: AuthServer, console):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=secured.url)
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    console.watch(tab)
-    yield tab
-    context.close()
-    assert console.errors == [], f"console errors: {console.errors}"
+    yield from watched_page(browser, console, secured.url)
 
 
 def sign_in(page, token: str) -> None:  # type: ignore[no-untyped-def]
