@@ -2,10 +2,11 @@
 
 SQLite answers equality filters from the FTS5 index itself: every (field, value) of a document is
 also written as one opaque token in the ``facets`` column (``facet_token``), so ``platform = x AND
-tags = y AND "churn"`` is a single FTS5 expression whose posting lists are intersected inside
-FTS5, instead of probing ``search_field`` per candidate row. Conditions a token cannot express
-(CONTAIN, ranges, EXISTS, negation, long values) stay SQL over ``search_field``. PostgreSQL keeps
-every filter in SQL (its planner hash-joins the ``search_field`` sets).
+tags = y AND NOT tags = z AND "churn"`` is a single FTS5 expression whose posting lists are merged
+inside FTS5, instead of probing ``search_field`` per candidate row. Conditions a token cannot
+express (CONTAIN, ranges, EXISTS, long values) are SQL that probes each candidate's own
+``search_field`` rows by primary key: SQLite has no (field, value) index (0014_search_field_sqlite).
+PostgreSQL keeps every filter in SQL (its planner hash-joins the ``search_field`` sets).
 """
 
 from __future__ import annotations
@@ -77,8 +78,9 @@ def tsquery_unit(unit: TextUnit, weight: str = "") -> str:
 
 
 def _token_values(c: Criterion) -> list[str] | None:
-    """Tokens for an equality criterion (any value, any aliased field), or None when SQL must answer it."""
-    if c.negated or c.condition not in EQUALITY_CONDITIONS or not c.values or c.field == "urn":
+    """Tokens for an equality criterion (any value, any aliased field; negated or not), or None when SQL
+    must answer it."""
+    if c.condition not in EQUALITY_CONDITIONS or not c.values or c.field == "urn":
         return None
     fields = ["_entityType"] if c.field in ENTITY_TYPE_FIELDS else c.field.split("|")
     tokens = [facet_token(f, v.lower()) for f in fields for v in c.values]
@@ -184,19 +186,40 @@ class SearchSql:
 
     def _token_filters(self) -> tuple[tuple[Criterion, ...], ...]:
         """Moves entity types and equality filters into ``fts_filter``; returns the filters left for SQL.
-        An OR of groups becomes tokens only when every criterion of every group can."""
+        With one AND group, its equality criteria become tokens and the rest stay SQL; an OR of groups
+        becomes tokens only when every criterion of every group can."""
         parts = []
         if self.q.entity_types:
             parts.append(_or_tokens([facet_token("_entityType", t.lower()) or "" for t in self.q.entity_types]))
-        groups = [[_token_values(c) for c in group] for group in self.q.filters]
         left = self.q.filters
-        if groups and all(tokens is not None for group in groups for tokens in group):
-            ands = [" AND ".join(f"({_or_tokens(t)})" for t in group if t) for group in groups]
-            if all(ands):
-                parts.append(" OR ".join(f"({a})" for a in ands))
-                left = ()
+        if len(left) == 1:
+            tokenized = [c for c in left[0] if _token_values(c) is not None]
+            if tokenized:
+                parts.append(self._group_expr(tokenized))
+                rest = tuple(c for c in left[0] if _token_values(c) is None)
+                left = (rest,) if rest else ()
+        elif left and all(_token_values(c) is not None for group in left for c in group):
+            parts.append(" OR ".join(f"({self._group_expr(list(group))})" for group in left))
+            left = ()
         self.fts_filter = " AND ".join(f"({p})" for p in parts) or None
         return left
+
+    def _group_expr(self, group: list[Criterion]) -> str:
+        """One AND group as FTS5: its positive criteria ANDed, then each negated one taken away (FTS5's
+        NOT needs something to subtract from: every document, when the group has no positive part)."""
+        positive = [f"({_or_tokens(_token_values(c) or [])})" for c in group if not c.negated]
+        expr = " AND ".join(positive) or self._every_document()
+        for c in group:
+            if c.negated:
+                expr = f"({expr}) NOT ({_or_tokens(_token_values(c) or [])})"
+        return expr
+
+    def _every_document(self) -> str:
+        """Every document has exactly one ``removed`` token."""
+        removed = [facet_token("removed", "false") or ""]
+        if self.q.include_removed:
+            removed.append(facet_token("removed", "true") or "")
+        return _or_tokens(removed)
 
     def _criterion(self, c: Criterion) -> str:
         sql = self._positive(c)
@@ -214,8 +237,11 @@ class SearchSql:
             wanted = [v == "true" for v in values] or [True]
             return "(" + " OR ".join(f"d.removed = {self.p(w)}" for w in wanted) + ")"
         fields = ", ".join(self.p(name) for name in c.field.split("|"))
+        rows = f"search_field f WHERE f.field IN ({fields}){self._value(c, values)}"
+        if self.is_sqlite:  # each candidate's own rows, by primary key (SQLite has no (field, value) index)
+            return f"EXISTS (SELECT 1 FROM {rows} AND f.doc_id = d.id)"
         # Uncorrelated: the matching documents are collected once, then probed per candidate row.
-        return f"d.id IN (SELECT f.doc_id FROM search_field f WHERE f.field IN ({fields}){self._value(c, values)})"
+        return f"d.id IN (SELECT f.doc_id FROM {rows})"
 
     def _value(self, c: Criterion, values: list[str]) -> str:
         if c.condition == "EXISTS" or not values:
