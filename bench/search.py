@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from mlcatalog.registry import get_registry
+from mlcatalog.runtime import tune_gc
 from mlcatalog.services.derived import default_indexes
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.proposals import Proposal
@@ -116,6 +117,7 @@ def ingest(url: str, groups: int, models: int, indexed: bool, batch: int = 50) -
     """Ingest the catalog; returns (entities, seconds)."""
     store = open_store(url)
     registry = get_registry()
+    tune_gc()  # as the server does once it has started
     indexes = [i for i in default_indexes() if indexed or not isinstance(i, SearchIndex)]
     service = IngestService(store, registry, indexes)
     entities, pending, started = 0, [], time.perf_counter()

@@ -29,6 +29,7 @@ from mlcatalog.api import (
 from mlcatalog.api import tokens as token_api
 from mlcatalog.api.deps import Services
 from mlcatalog.registry import get_registry
+from mlcatalog.runtime import tune_gc
 from mlcatalog.services.entities import EntityService
 from mlcatalog.services.feed import FeedService, WebhookDeliverer
 from mlcatalog.services.health import HealthService
@@ -76,6 +77,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = app.state.services = build_services(settings)
+        tune_gc()  # after the registry is loaded: it stays out of every collection
         graphql.warm_up()  # after start-up: /config answers without waiting for the schema
         deliverer = WebhookDeliverer(services.feed) if settings.deliver_webhooks else None
         if deliverer:
