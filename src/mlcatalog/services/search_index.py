@@ -115,7 +115,10 @@ class _Builder:
         fields = self.fields
         if isinstance(value, str):  # the common case first
             num = _to_float(value) if field_type in NUMERIC_TYPES else None
-            fields.extend(SearchField(name, value, num) for name in names)
+            if len(names) == 1:
+                fields.append(SearchField(names[0], value, num))
+            else:
+                fields.extend([SearchField(name, value, num) for name in names])
         elif isinstance(value, tuple):  # (key, value) of a map
             key, inner = value
             for name in names:
@@ -134,8 +137,12 @@ class _Builder:
             elif isinstance(value, str):
                 words.append(urn_label(value) if extractor.is_urn else value)
         if extractor.band == "name":
-            self.bands["name"].extend(name_words(w) for w in words)
-            self.fields.extend(SearchField("_exactName", " ".join(_WORD.findall(w.lower()))) for w in words)
+            band = self.bands["name"]
+            for word in words:
+                text = name_words(word)
+                if text not in band:  # a key aspect and a properties aspect often carry the same name
+                    band.append(text)
+                    self.fields.append(SearchField("_exactName", " ".join(_WORD.findall(word.lower()))))
         else:
             self.bands[extractor.band or "other"].extend(words)
 
@@ -216,5 +223,7 @@ def name_words(value: str) -> str:
     """Names as plain words, so both backends tokenize them alike: ``fraud-detection_v2`` → ``fraud detection v2``,
     ``FraudDetector`` → ``FraudDetector Fraud Detector``."""
     words = _WORD.findall(value)
+    if not _CAMEL.search(value):  # the common case: nothing to split
+        return " ".join(words)
     camel = [part for word in words if _CAMEL.search(word) for part in (word, *_CAMEL.sub(" ", word).split())]
     return " ".join(camel + [w for w in words if not _CAMEL.search(w)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -209,8 +209,9 @@ class Store(Protocol):
 # --- search (index documents in, ranked pages out; see services/search.py for the policy) ---
 
 
-@dataclass(frozen=True)
-class SearchField:
+class SearchField(NamedTuple):
+    """One filter value of a document (a tuple: an entity has some 25, built on every write)."""
+
     field: str
     value: str
     num: float | None = None
