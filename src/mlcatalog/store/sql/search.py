@@ -56,13 +56,28 @@ def delete_documents(conn: Connection, urns: list[str], is_sqlite: bool) -> None
 
 def put_documents(conn: Connection, docs: list[SearchDocument], is_sqlite: bool) -> None:
     """Replace the documents of ``docs`` (one per URN): a handful of statements for the whole batch.
-    Field and FTS rows are keyed by the new documents' ids, read back once per chunk."""
+    A replaced document's rows are deleted by id, and only when it exists (a batch of new entities
+    deletes nothing). SQLite has one writer at a time, so ids are assigned here (a replaced document
+    keeps its own); PostgreSQL's come from its sequence and are read back."""
     for start in range(0, len(docs), _CHUNK):
         part = docs[start : start + _CHUNK]
         urns = [doc.urn for doc in part]
-        delete_documents(conn, urns, is_sqlite)
-        insert_many(conn, tables.search_document, [_document_values(doc) for doc in part])
-        ids = {urn: id_ for urn, id_ in conn.execute(_IDS, {"urns": urns})}
+        held = {urn: id_ for urn, id_ in conn.execute(_IDS, {"urns": urns})}
+        next_id = int(conn.exec_driver_sql(_NEXT_ID).scalar() or 1) if is_sqlite else 0  # above every held id
+        if held:
+            _delete_ids(conn, list(held.values()), is_sqlite)
+        values = [_document_values(doc) for doc in part]
+        if is_sqlite:
+            for row in values:
+                if row["urn"] in held:
+                    row["id"] = held[row["urn"]]
+                else:
+                    row["id"], next_id = next_id, next_id + 1
+            ids = {row["urn"]: row["id"] for row in values}
+            insert_many(conn, tables.search_document, values)
+        else:
+            insert_many(conn, tables.search_document, values)
+            ids = {urn: id_ for urn, id_ in conn.execute(_IDS, {"urns": urns})}
         fields = {doc.urn: _field_rows(doc, ids[doc.urn]) for doc in part}
         if is_sqlite:
             fts = [(ids[d.urn], d.name_text, d.desc_text, d.other_text, _tokens(d, fields[d.urn])) for d in part]
@@ -70,6 +85,20 @@ def put_documents(conn: Connection, docs: list[SearchDocument], is_sqlite: bool)
         rows = [row for rows in fields.values() for row in rows]
         if rows:
             conn.exec_driver_sql(_INSERT_FIELDS_SQLITE if is_sqlite else _INSERT_FIELDS_PG, rows)
+
+
+_NEXT_ID = "SELECT coalesce(max(id), 0) + 1 FROM search_document"
+_IDS_PARAM = bindparam("ids", expanding=True)
+_DELETE_FTS_IDS = text("DELETE FROM search_fts WHERE rowid IN :ids").bindparams(_IDS_PARAM)
+_DELETE_FIELDS_IDS = text("DELETE FROM search_field WHERE doc_id IN :ids").bindparams(_IDS_PARAM)
+_DELETE_DOCUMENTS_IDS = text("DELETE FROM search_document WHERE id IN :ids").bindparams(_IDS_PARAM)
+
+
+def _delete_ids(conn: Connection, ids: list[int], is_sqlite: bool) -> None:
+    if is_sqlite:
+        conn.execute(_DELETE_FTS_IDS, {"ids": ids})
+    conn.execute(_DELETE_FIELDS_IDS, {"ids": ids})
+    conn.execute(_DELETE_DOCUMENTS_IDS, {"ids": ids})
 
 
 # Field rows go in as plain tuples: some 25 per entity, and building and binding a dict per row cost

@@ -1,0 +1,32 @@
+"""Search documents are replaced, not duplicated, when a batch mixes new and already indexed entities."""
+
+from __future__ import annotations
+
+from mlcatalog.registry import get_registry
+from mlcatalog.services.ingest import IngestService
+from mlcatalog.services.proposals import Proposal
+from mlcatalog.services.search import SearchRequest, SearchService
+from mlcatalog.store.sql import SqlStore
+
+
+def _group(name: str, description: str) -> Proposal:
+    urn = f"urn:li:mlModelGroup:(urn:li:dataPlatform:mlflow,{name},PROD)"
+    return Proposal(urn, "mlModelGroupProperties", value={"name": name, "description": description})
+
+
+def _found(search: SearchService, word: str) -> set[str]:
+    return {hit.urn.split(",")[1] for hit in search.search(SearchRequest(query=word, count=50)).hits}
+
+
+def test_a_batch_of_new_and_reindexed_entities(store: SqlStore) -> None:
+    registry = get_registry()
+    ingest, search = IngestService(store, registry), SearchService(store, registry)
+    ingest.ingest([_group("alpha", "first zebra"), _group("omega", "last yak")])  # omega has the highest id
+
+    # New entities before and after the re-indexed one, which held the highest document id.
+    ingest.ingest([_group("beta", "new zebra"), _group("omega", "now walrus"), _group("gamma", "new walrus")])
+
+    assert _found(search, "walrus") == {"omega", "gamma"}
+    assert _found(search, "yak") == set()  # the replaced text is gone
+    assert _found(search, "zebra") == {"alpha", "beta"}
+    assert search.search(SearchRequest(query="*", count=50)).total == 4
