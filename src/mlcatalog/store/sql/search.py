@@ -17,7 +17,7 @@ from mlcatalog.store.base import AspectRecord, SearchDocument, SearchHit, Search
 from mlcatalog.store.sql import tables
 from mlcatalog.store.sql.batch import insert_many
 from mlcatalog.store.sql.codec import aspect_record
-from mlcatalog.store.sql.search_rank import ranked
+from mlcatalog.store.sql.search_rank import pg_custom_plans, ranked
 from mlcatalog.store.sql.search_sql import ENTITY_TYPE_FIELDS, SearchSql, document_tokens, like_escape
 
 _A = tables.aspects
@@ -173,6 +173,8 @@ def iter_entities(conn: Connection) -> Iterator[tuple[str, dict[str, AspectRecor
 def page(conn: Connection, query: SearchQuery, is_sqlite: bool) -> SearchPage:
     """One page of results (relevance tiers, or a plain order), plus total and facets."""
     sql = SearchSql(query, is_sqlite)
+    if not is_sqlite:
+        pg_custom_plans(conn)
     if query.units and query.sort == "relevance":
         hits = ranked(conn, sql, query.start, query.count)
     else:
