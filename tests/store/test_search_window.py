@@ -2,6 +2,8 @@
 RANK_WINDOW matches in index order and continues in that order; a smaller tier is ranked in full.
 
 Paging must still return every match exactly once, whatever the page size, across the window edge.
+PostgreSQL looks for a window among the first PG_PROBE documents before asking the full-text index;
+a small probe makes the catalog exercise the index path too.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from mlcatalog.registry import get_registry
 from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.proposals import Proposal
 from mlcatalog.services.search import SearchRequest, SearchService
-from mlcatalog.store.sql import SqlStore
+from mlcatalog.store.sql import SqlStore, search_rank
 from mlcatalog.store.sql.search_rank import RANK_WINDOW
 from tests.compat.helpers import unique
 
@@ -25,8 +27,10 @@ def _urn(key: str, i: int) -> str:
     return f"urn:li:mlModelGroup:(urn:li:dataPlatform:mlflow,{key}-g{i:03d},PROD)"
 
 
-@pytest.fixture
-def catalog(store: SqlStore) -> tuple[SearchService, str, list[str]]:
+@pytest.fixture(params=["probe all", "probe 37"])
+def catalog(
+    store: SqlStore, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> tuple[SearchService, str, list[str]]:
     """RANK_WINDOW + EXTRA groups matching ``word``, written (so numbered) in order; one has it in its name."""
     word, key = unique("wnd").replace("-", ""), unique("key")  # the key (a name field) holds no word
     urns, proposals = [], []
@@ -38,6 +42,8 @@ def catalog(store: SqlStore) -> tuple[SearchService, str, list[str]]:
         proposals.append(Proposal(urn, "mlModelGroupProperties", value=props))
         if i in TAGGED:
             proposals.append(Proposal(urn, "globalTags", value={"tags": [{"tag": f"urn:li:tag:{word}-tagged"}]}))
+    if request.param == "probe 37":
+        monkeypatch.setattr(search_rank, "PG_PROBE", 37)
     ingest = IngestService(store, get_registry())
     for start in range(0, len(proposals), 100):  # in order, so document ids follow the list
         ingest.ingest(proposals[start : start + 100])

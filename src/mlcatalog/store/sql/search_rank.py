@@ -23,6 +23,7 @@ from mlcatalog.store.base import SearchHit
 from mlcatalog.store.sql.search_sql import PG_WEIGHTS, SQLITE_WEIGHTS, SearchSql
 
 RANK_WINDOW = 200
+PG_PROBE = 20 * RANK_WINDOW  # documents read in id order for a tier's window before its index is asked
 
 
 @dataclass
@@ -31,6 +32,8 @@ class _Tier:
     where_sql: str
     score_sql: str
     match: str | None = None  # the tier's whole FTS5 expression (SQLite)
+    small: bool = False  # a handful of matches at most: no window probe (PostgreSQL)
+    probe_sql: str = ""  # ``where_sql`` for reading documents one by one, when cheaper so (PostgreSQL)
 
 
 def ranked(conn: Connection, sql: SearchSql, start: int, count: int) -> list[SearchHit]:
@@ -75,35 +78,44 @@ def _sqlite_tiers(sql: SearchSql) -> list[_Tier]:
 
 
 def _pg_tiers(sql: SearchSql) -> list[_Tier]:
+    """Each tier matches with prefixes alone (``_m``) and is scored with the whole words too (``_q``)."""
     p = sql.p
     any_q, all_q, name_q = sql.any_text(), sql.all_text(), sql.name_text()
-    exact = f"d.id IN (SELECT x.doc_id FROM search_field x WHERE x.field = '_exactName' AND x.value_lc = {p(sql.q.exact)})"
-    in_name = f"d.tsv @@ to_tsquery('english', {p(name_q)})"
-    in_all = f"d.tsv @@ to_tsquery('english', {p(all_q)})"
+    any_m, all_m, name_m = sql.any_text(boost=False), sql.all_text(boost=False), sql.name_text(boost=False)
+    # An array, computed once: the planner then looks the few ids up instead of guessing their number.
+    named = f"SELECT x.doc_id FROM search_field x WHERE x.field = '_exactName' AND x.value_lc = {p(sql.q.exact)}"
+    exact = f"d.id = ANY(ARRAY({named}))"
+    in_name = f"d.tsv @@ to_tsquery('english', {p(name_m)})"
+    in_all = f"d.tsv @@ to_tsquery('english', {p(all_m)})"
     base = sql.where_sql
-    tiers = [_pg_tier(sql, any_q, f"{base} AND {exact}")]
+    tiers = [_pg_tier(sql, any_q, any_m, f"{base} AND {exact}", small=True)]
     if len(sql.q.units) == 1:
-        tiers.append(_pg_tier(sql, any_q, f"{base} AND NOT {exact}"))
+        tiers.append(_pg_tier(sql, any_q, any_m, f"{base} AND NOT ({exact})"))
     else:
-        tiers.append(_pg_tier(sql, name_q, f"{base} AND NOT {exact}"))
-        tiers.append(_pg_tier(sql, all_q, f"{base} AND NOT {exact} AND NOT {in_name}"))
+        # The name band's own index (migration 0015), and the same test on tsv, which is cheaper row by row.
+        by_name = f"to_tsvector('english', d.name_text) @@ to_tsquery('english', {p(all_m)}) AND {in_name}"
+        tiers.append(_pg_tier(sql, name_q, name_m, f"{base} AND NOT ({exact})", by_name))
+        tiers.append(_pg_tier(sql, all_q, all_m, f"{base} AND NOT ({exact}) AND NOT {in_name}"))
     if len(sql.q.units) > 2:
         but_one = sql.all_but_one_text()
         in_but_one = f"d.tsv @@ to_tsquery('english', {p(but_one)})"
-        tiers.append(_pg_tier(sql, but_one, f"{base} AND NOT {in_all}"))
-        tiers.append(_pg_tier(sql, any_q, f"{base} AND NOT {in_but_one}"))
+        tiers.append(_pg_tier(sql, but_one, but_one, f"{base} AND NOT {in_all}"))
+        tiers.append(_pg_tier(sql, any_q, any_m, f"{base} AND NOT {in_but_one}"))
     elif len(sql.q.units) == 2:
-        tiers.append(_pg_tier(sql, any_q, f"{base} AND NOT {in_all}"))
+        tiers.append(_pg_tier(sql, any_q, any_m, f"{base} AND NOT {in_all}"))
     return tiers
 
 
-def _pg_tier(sql: SearchSql, tsquery: str | None, where: str) -> _Tier:
+def _pg_tier(
+    sql: SearchSql, score_q: str | None, match_q: str | None, where: str, indexed: str = "", small: bool = False
+) -> _Tier:
     """The match is a plain condition on a constant tsquery (not a join with ``to_tsquery``), so the
-    planner sees its selectivity and can read a common word's matches in id order, stopping early."""
-    q = sql.p(tsquery)
-    match = f"d.tsv @@ to_tsquery('english', {q})"
-    score = f"-ts_rank({PG_WEIGHTS}, d.tsv, to_tsquery('english', {q}), 1)"
-    return _Tier("search_document d", f"{match} AND {where}", score)
+    planner sees its selectivity. ``indexed`` stands for ``tsv @@ match_q`` where an equivalent
+    condition has a better index: the name band's own (``tsv``'s GIN index keeps no weights, so
+    ``word:A`` rechecks every document holding the word anywhere); row by row, ``tsv`` stays cheaper."""
+    match = f"d.tsv @@ to_tsquery('english', {sql.p(match_q)})"
+    score = f"-ts_rank({PG_WEIGHTS}, d.tsv, to_tsquery('english', {sql.p(score_q)}), 1)"
+    return _Tier("search_document d", f"{indexed or match} AND {where}", score, small=small, probe_sql=f"{match} AND {where}")
 
 
 def pg_custom_plans(conn: Connection) -> None:
@@ -165,26 +177,19 @@ def _window(conn: Connection, sql: SearchSql, tier: _Tier, skip: int, want: int)
 
 def _pg_window(conn: Connection, sql: SearchSql, tier: _Tier, skip: int, want: int) -> tuple[list[SearchHit], int]:
     """PostgreSQL: the tier's first RANK_WINDOW matches by document id, ranked; beyond them, id order.
-
-    The window's ids are collected first (MATERIALIZED: no score, no ``tsv`` beyond the match), then
-    only those rows are scored; ties fall to name and URN as in a fully ranked tier.
-    """
+    Only the window's rows are scored; ties fall to name and URN as in a fully ranked tier."""
     p = sql.p
-    window = f"SELECT d.id FROM {tier.from_sql} WHERE {tier.where_sql} ORDER BY d.id LIMIT {p(RANK_WINDOW)}"
-    query = (
-        f"WITH w AS MATERIALIZED ({window}) SELECT d.urn, d.entity_type, d.name, "
-        f"count(*) OVER () AS n, max(d.id) OVER () AS last FROM w JOIN search_document d ON d.id = w.id "
-        f"ORDER BY {tier.score_sql}, d.name_lc, d.urn LIMIT {p(want)} OFFSET {p(skip)}"
-    )
-    rows = conn.execute(text(query), p.values).all()
-    got = [_hit(r) for r in rows]
-    if rows:
-        size, last = rows[0].n, rows[0].last
-    elif skip == 0:
-        return [], 0  # nothing at all in this tier
-    else:
-        edge = conn.execute(text(f"SELECT count(*) AS n, max(id) AS last FROM ({window}) w"), p.values).one()
-        size, last = edge.n, edge.last
+    ids = _pg_window_ids(conn, sql, tier)
+    if not ids:
+        return [], 0
+    size, last = len(ids), ids[-1]
+    got: list[SearchHit] = []
+    if skip < size:
+        query = (
+            f"SELECT d.urn, d.entity_type, d.name FROM search_document d WHERE d.id = ANY({p(ids)}) "
+            f"ORDER BY {tier.score_sql}, d.name_lc, d.urn LIMIT {p(want)} OFFSET {p(skip)}"
+        )
+        got = [_hit(r) for r in conn.execute(text(query), p.values).all()]
     if size < RANK_WINDOW:
         return got, size
     if skip + want > RANK_WINDOW:
@@ -194,3 +199,30 @@ def _pg_window(conn: Connection, sql: SearchSql, tier: _Tier, skip: int, want: i
         )
         got += [_hit(r) for r in conn.execute(text(rest), p.values).all()]
     return got, (0 if got else _count(conn, sql, tier))
+
+
+def _pg_window_ids(conn: Connection, sql: SearchSql, tier: _Tier) -> list[int]:
+    """The ids of the tier's first RANK_WINDOW matches, ascending.
+
+    First among the first PG_PROBE documents, read in id order: a common word fills the window after
+    a few hundred rows, which beats collecting its 100,000 matches from the full-text index. Only when
+    the window is not full there are the later matches collected from the index, as a set sorted
+    afterwards (``d.id + 0``: left to itself, the planner may walk the id index for words it wrongly
+    believes common, e.g. a word common among datasets in a search for models, reading every row).
+    """
+    p = sql.p
+    ids: list[int] = []
+    after = ""
+    if not tier.small:
+        head = f"SELECT * FROM search_document ORDER BY id LIMIT {p(PG_PROBE)}"
+        probe = f"SELECT d.id FROM ({head}) d WHERE {tier.probe_sql} ORDER BY d.id LIMIT {p(RANK_WINDOW)}"
+        ids = list(conn.execute(text(probe), p.values).scalars())
+        if len(ids) == RANK_WINDOW:
+            return ids
+        edge = f"SELECT id FROM search_document ORDER BY id OFFSET {p(PG_PROBE - 1)} LIMIT 1"
+        last_read = conn.execute(text(edge), p.values).scalar()  # a value: the planner knows what lies beyond
+        if last_read is None:
+            return ids  # the probe read every document
+        after = f" AND d.id > {p(last_read)}"
+    more = f"SELECT d.id FROM {tier.from_sql} WHERE {tier.where_sql}{after} ORDER BY d.id + 0 LIMIT {p(RANK_WINDOW - len(ids))}"
+    return ids + list(conn.execute(text(more), p.values).scalars())

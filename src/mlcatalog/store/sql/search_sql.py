@@ -70,10 +70,14 @@ def fts5_unit(unit: TextUnit, boost: bool = True) -> str:
     return f'("{quoted}" OR "{quoted}"*)' if boost else f'"{quoted}"*'
 
 
-def tsquery_unit(unit: TextUnit, weight: str = "") -> str:
+def tsquery_unit(unit: TextUnit, weight: str = "", boost: bool = True) -> str:
+    """As ``fts5_unit``. Without ``boost`` a word is its prefix alone: the same matches, and the planner,
+    which takes ``w | w:*`` for two independent words, no longer sees most documents matching."""
     if unit.phrase or len(unit.tokens) > 1:
         return "(" + " <-> ".join(f"{t}:{weight}" if weight else t for t in unit.tokens) + ")"
     word = unit.tokens[0]
+    if not boost:
+        return f"{word}:*{weight}"
     return f"({word}{':' + weight if weight else ''} | {word}:*{weight})"
 
 
@@ -110,14 +114,14 @@ class SearchSql:
             return None
         if self.is_sqlite:
             return " OR ".join(fts5_unit(u, boost) for u in self.q.units)
-        return " | ".join(tsquery_unit(u) for u in self.q.units)
+        return " | ".join(tsquery_unit(u, boost=boost) for u in self.q.units)
 
     def all_text(self, boost: bool = True) -> str | None:
         if not self.q.units:
             return None
         if self.is_sqlite:
             return " AND ".join(fts5_unit(u, boost) for u in self.q.units)
-        return " & ".join(tsquery_unit(u) for u in self.q.units)
+        return " & ".join(tsquery_unit(u, boost=boost) for u in self.q.units)
 
     def all_but_one_text(self) -> str:
         """Every word but (any) one: the matches a single missing or mistyped word would otherwise demote."""
@@ -133,7 +137,7 @@ class SearchSql:
             return None
         if self.is_sqlite:
             return "{name} : (" + self.all_text(boost) + ")"  # type: ignore[operator]
-        return " & ".join(tsquery_unit(u, "A") for u in self.q.units)
+        return " & ".join(tsquery_unit(u, "A", boost) for u in self.q.units)
 
     def exact_token(self) -> str | None:
         token = facet_token("_exactName", self.q.exact) if self.q.exact else None
@@ -166,7 +170,7 @@ class SearchSql:
         """Every match of the query (some word, filters applied by ``where_sql``)."""
         if self.is_sqlite:
             return self.from_fts(self.fts(self.any_text()))
-        return self.from_pg(self.any_text())
+        return self.from_pg(self.any_text(boost=False))  # no score read
 
     # --- filters ---
 
