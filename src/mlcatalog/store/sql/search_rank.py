@@ -97,9 +97,9 @@ def _pg_tiers(sql: SearchSql) -> list[_Tier]:
         tiers.append(_pg_tier(sql, name_q, name_m, f"{base} AND NOT ({exact})", by_name))
         tiers.append(_pg_tier(sql, all_q, all_m, f"{base} AND NOT ({exact}) AND NOT {in_name}"))
     if len(sql.q.units) > 2:
-        but_one = sql.all_but_one_text()
-        in_but_one = f"d.tsv @@ to_tsquery('english', {p(but_one)})"
-        tiers.append(_pg_tier(sql, but_one, but_one, f"{base} AND NOT {in_all}"))
+        but_one_q, but_one_m = sql.all_but_one_text(), sql.all_but_one_text(boost=False)
+        in_but_one = f"d.tsv @@ to_tsquery('english', {p(but_one_m)})"
+        tiers.append(_pg_tier(sql, but_one_q, but_one_m, f"{base} AND NOT {in_all}"))
         tiers.append(_pg_tier(sql, any_q, any_m, f"{base} AND NOT {in_but_one}"))
     elif len(sql.q.units) == 2:
         tiers.append(_pg_tier(sql, any_q, any_m, f"{base} AND NOT {in_all}"))

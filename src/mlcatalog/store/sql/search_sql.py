@@ -123,12 +123,13 @@ class SearchSql:
             return " AND ".join(fts5_unit(u, boost) for u in self.q.units)
         return " & ".join(tsquery_unit(u, boost=boost) for u in self.q.units)
 
-    def all_but_one_text(self) -> str:
-        """Every word but (any) one: the matches a single missing or mistyped word would otherwise demote."""
+    def all_but_one_text(self, boost: bool = True) -> str:
+        """Every word but (any) one: the matches a single missing or mistyped word would otherwise demote.
+        (SQLite never reads its score: its words are never boosted.)"""
         if self.is_sqlite:
             units, glue, either = [fts5_unit(u, False) for u in self.q.units], " AND ", " OR "
         else:
-            units, glue, either = [tsquery_unit(u) for u in self.q.units], " & ", " | "
+            units, glue, either = [tsquery_unit(u, boost=boost) for u in self.q.units], " & ", " | "
         return either.join("(" + glue.join(units[:i] + units[i + 1 :]) + ")" for i in range(len(units)))
 
     def name_text(self, boost: bool = True) -> str | None:
