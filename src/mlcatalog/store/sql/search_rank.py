@@ -24,6 +24,8 @@ from mlcatalog.store.sql.search_sql import PG_WEIGHTS, SQLITE_WEIGHTS, SearchSql
 
 RANK_WINDOW = 200
 PG_PROBE = 20 * RANK_WINDOW  # documents read in id order for a tier's window before its index is asked
+# What a probe's conditions read: not the text bands (carrying them through costs as much as the match).
+_PROBE_COLUMNS = "id, urn, entity_type, name_lc, removed, last_modified, tsv"
 
 
 @dataclass
@@ -214,7 +216,7 @@ def _pg_window_ids(conn: Connection, sql: SearchSql, tier: _Tier) -> list[int]:
     ids: list[int] = []
     after = ""
     if not tier.small:
-        head = f"SELECT * FROM search_document ORDER BY id LIMIT {p(PG_PROBE)}"
+        head = f"SELECT {_PROBE_COLUMNS} FROM search_document ORDER BY id LIMIT {p(PG_PROBE)}"
         probe = f"SELECT d.id FROM ({head}) d WHERE {tier.probe_sql} ORDER BY d.id LIMIT {p(RANK_WINDOW)}"
         ids = list(conn.execute(text(probe), p.values).scalars())
         if len(ids) == RANK_WINDOW:
