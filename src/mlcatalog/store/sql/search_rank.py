@@ -217,14 +217,14 @@ def _pg_window_ids(conn: Connection, sql: SearchSql, tier: _Tier) -> list[int]:
     after = ""
     if not tier.small:
         head = f"SELECT {_PROBE_COLUMNS} FROM search_document ORDER BY id LIMIT {p(PG_PROBE)}"
-        probe = f"SELECT d.id FROM ({head}) d WHERE {tier.probe_sql} ORDER BY d.id LIMIT {p(RANK_WINDOW)}"
-        ids = list(conn.execute(text(probe), p.values).scalars())
+        found = f"SELECT d.id FROM ({head}) d WHERE {tier.probe_sql} ORDER BY d.id LIMIT {p(RANK_WINDOW)}"
+        edge = f"SELECT id FROM search_document ORDER BY id OFFSET {p(PG_PROBE - 1)} LIMIT 1"
+        probe = conn.execute(text(f"SELECT ARRAY({found}) AS ids, ({edge}) AS edge"), p.values).one()  # one snapshot
+        ids = sorted(probe.ids)
         if len(ids) == RANK_WINDOW:
             return ids
-        edge = f"SELECT id FROM search_document ORDER BY id OFFSET {p(PG_PROBE - 1)} LIMIT 1"
-        last_read = conn.execute(text(edge), p.values).scalar()  # a value: the planner knows what lies beyond
-        if last_read is None:
+        if probe.edge is None:
             return ids  # the probe read every document
-        after = f" AND d.id > {p(last_read)}"
+        after = f" AND d.id > {p(probe.edge)}"  # a value: the planner knows what lies beyond
     more = f"SELECT d.id FROM {tier.from_sql} WHERE {tier.where_sql}{after} ORDER BY d.id + 0 LIMIT {p(RANK_WINDOW - len(ids))}"
     return ids + list(conn.execute(text(more), p.values).scalars())
