@@ -7,6 +7,7 @@ from mlcatalog.services.ingest import IngestService
 from mlcatalog.services.proposals import Proposal
 from mlcatalog.services.search import SearchRequest, SearchService
 from mlcatalog.store.sql import SqlStore
+from mlcatalog.store.sql.search_sql import facet_token
 
 
 def _group(name: str, description: str) -> Proposal:
@@ -30,3 +31,15 @@ def test_a_batch_of_new_and_reindexed_entities(store: SqlStore) -> None:
     assert _found(search, "yak") == set()  # the replaced text is gone
     assert _found(search, "zebra") == {"alpha", "beta"}
     assert search.search(SearchRequest(query="*", count=50)).total == 4
+
+
+def test_free_text_never_matches_the_filter_tokens(store: SqlStore) -> None:
+    """SQLite keeps equality filters as tokens beside the text; a word typed in the search box must not
+    find them (it once did: "f1" matched nearly every entity through their token hashes)."""
+    registry = get_registry()
+    IngestService(store, registry).ingest([_group("alpha", "first zebra")])
+    search = SearchService(store, registry)
+    token = facet_token("platform", "urn:li:dataplatform:mlflow") or ""
+    assert _found(search, "zebra") == {"alpha"}
+    assert _found(search, token[:3]) == set()
+    assert _found(search, token) == set()

@@ -1,4 +1,5 @@
-"""Revision 0013 keys search field rows by document id; an index built before it keeps answering."""
+"""Revisions 0013 (field rows keyed by document id) and 0016 (facet tokens with one prefix): an index
+built before them keeps answering."""
 
 from __future__ import annotations
 
@@ -65,5 +66,10 @@ def test_field_rows_move_to_document_ids_and_back(backend: str, tmp_path: Path) 
             page = service.search(SearchRequest(query="*", or_filters=contain, facets=["tags"]))
             assert [hit.urn for hit in page.hits] == [churn]
             assert dict(page.facets["tags"]) == {"urn:li:tag:pii": 1, "urn:li:tag:tier1": 1}
+
+            # Equality filters are FTS5 facet tokens on SQLite, rewritten by 0016 on the way down and up.
+            not_pii = [{"and": [{"field": "tags", "values": ["urn:li:tag:pii"], "negated": True}]}]
+            page = service.search(SearchRequest(query="model", or_filters=not_pii))
+            assert [hit.urn for hit in page.hits] == ["urn:li:mlModelGroup:(urn:li:dataPlatform:mlflow,fraud,PROD)"]
         finally:
             database.close()
