@@ -3,10 +3,11 @@
 FTS5 adds a prefix-index entry of every configured length (2 to 6) for each token it indexes. The
 some 25 facet tokens of a document were distinct hashes (``f`` and digits), so they added about 125
 distinct prefix terms per document that no query reads, a sixth of what indexing wrote. Tokens are
-now ``FACET_PREFIX`` (six U+01C2 letters) and the same digits: their prefix entries fall on five
-shared terms. Free-text queries name the text columns, so they never match a facet token whatever
-its spelling. FTS5 tables cannot be altered in place: the table is rebuilt from its own content,
-rewriting each token's first letter. PostgreSQL has no facet tokens.
+now ``FACET_PREFIX`` (``qxqxqx``) and the same digits: their prefix entries fall on five shared
+terms. A query word that could reach a facet token is searched in the text columns only, so typed
+words never match one (``f1`` used to match nearly every entity). FTS5 tables cannot be altered in
+place: the table is rebuilt from its own content, rewriting each token's first letter. PostgreSQL
+has no facet tokens.
 
 Revision ID: 0016_search_facet_prefix
 Revises: 0015_pg_search_topk
@@ -22,7 +23,7 @@ branch_labels = None
 depends_on = None
 
 FTS = "fts5(name, description, other, facets, tokenize='porter unicode61', prefix='2 3 4 5 6')"
-OLD, NEW = "f", "\u01c2" * 6
+OLD, NEW = "f", "qxqxqx"
 
 
 def _rebuild(old_prefix: str, new_prefix: str) -> None:
