@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import datahub.metadata.schema_classes as models
@@ -151,16 +152,12 @@ def test_slow_statement_is_cancelled_at_the_timeout(backend: str, tmp_path: Path
         "sqlite": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) SELECT count(*) FROM n",
         "postgres": "SELECT pg_sleep(30)",
     }[backend]
-    with temporary_database(backend, tmp_path) as url:
-        database = Database(url, statement_timeout_ms=200)
-        try:
-            with pytest.raises(QueryTimeout) as caught, database.read() as conn:
-                conn.exec_driver_sql(slow).all()
-            assert "statement_timeout_ms=200" in caught.value.message
-            with database.read() as conn:  # the connection is usable afterwards
-                assert conn.exec_driver_sql("SELECT 1").scalar() == 1
-        finally:
-            database.close()
+    with _database_with_timeout(backend, tmp_path) as database:
+        with pytest.raises(QueryTimeout) as caught, database.read() as conn:
+            conn.exec_driver_sql(slow).all()
+        assert "statement_timeout_ms=200" in caught.value.message
+        with database.read() as conn:  # the connection is usable afterwards
+            assert conn.exec_driver_sql("SELECT 1").scalar() == 1
 
 
 def test_slow_point_read_is_cancelled_at_the_timeout(backend: str, tmp_path: Path) -> None:
@@ -169,11 +166,18 @@ def test_slow_point_read_is_cancelled_at_the_timeout(backend: str, tmp_path: Pat
         "sqlite": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) SELECT count(*) FROM n",
         "postgres": "SELECT pg_sleep(30) WHERE 1 = ?",
     }[backend]
-    with temporary_database(backend, tmp_path) as url:
+    with _database_with_timeout(backend, tmp_path) as database:
+        with pytest.raises(QueryTimeout, match="statement_timeout_ms=200"):
+            database.fetch(slow, (1_000_000_000 if backend == "sqlite" else 1,))
+        assert database.fetch("SELECT 1 WHERE 1 = ?", (1,)) == [(1,)]  # the pooled connection is usable
+
+
+@contextmanager
+def _database_with_timeout(backend: str, directory: Path) -> Iterator[Database]:
+    """A temporary database whose statements are cancelled after 200 ms."""
+    with temporary_database(backend, directory) as url:
         database = Database(url, statement_timeout_ms=200)
         try:
-            with pytest.raises(QueryTimeout, match="statement_timeout_ms=200"):
-                database.fetch(slow, (1_000_000_000 if backend == "sqlite" else 1,))
-            assert database.fetch("SELECT 1 WHERE 1 = ?", (1,)) == [(1,)]  # the pooled connection is usable
+            yield database
         finally:
             database.close()

@@ -7,13 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from mlcatalog.store.sql import SqlStore, open_store
-from tests.support.databases import temporary_database
+from mlcatalog.store.sql import SqlStore
+from tests.support.databases import temporary_store
 
 
 @pytest.fixture
 def store(backend: str, tmp_path: Path) -> Iterator[SqlStore]:
-    with temporary_database(backend, tmp_path) as url:
-        opened = open_store(url)
+    with temporary_store(backend, tmp_path) as opened:
         yield opened
-        opened.close()

@@ -16,6 +16,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from mlcatalog.store.sql import SqlStore, open_store
+
 POSTGRES_URL = os.environ.get("MLCATALOG_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
 
@@ -42,3 +44,14 @@ def temporary_database(backend: str, directory: Path, admin_url: str | None = No
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def temporary_store(backend: str, directory: Path) -> Iterator[SqlStore]:
+    """A fresh, migrated store on a temporary database, closed afterwards."""
+    with temporary_database(backend, directory) as url:
+        store = open_store(url)
+        try:
+            yield store
+        finally:
+            store.close()

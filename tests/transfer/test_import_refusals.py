@@ -15,7 +15,7 @@ from mlcatalog.errors import InvalidInput
 from mlcatalog.registry import get_registry
 from mlcatalog.services.transfer import CatalogNotEmpty, Importer, export_catalog
 from mlcatalog.store.sql import SqlStore, open_store
-from tests.support.databases import temporary_database
+from tests.support.databases import temporary_store
 from tests.transfer.catalog import populate
 
 
@@ -31,10 +31,8 @@ def good_export(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
 @pytest.fixture
 def target(backend: str, tmp_path: Path) -> Iterator[SqlStore]:
-    with temporary_database(backend, tmp_path) as url:
-        store = open_store(url)
+    with temporary_store(backend, tmp_path) as store:
         yield store
-        store.close()
 
 
 def _load(store: SqlStore, lines: list[str]) -> None:
